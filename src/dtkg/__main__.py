@@ -1,0 +1,7 @@
+"""``python -m dtkg`` is the ``dtkg`` command."""
+
+import sys
+
+from dtkg.cli import main
+
+sys.exit(main())

@@ -1,0 +1,87 @@
+"""Every IRI dtkg mints, minted here, deterministically from normalised names and keys.
+
+Rebuilding the same input gives the same IRIs. Data IRIs hang under the configurable
+base; model IRIs (ontology, concept scheme) under the fixed w3id namespace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+ONTOLOGY = "https://w3id.org/dtkg/ontology#"
+CONCEPTS = "https://w3id.org/dtkg/concept/"
+RECORD = "https://w3id.org/dtkg/record#"
+
+_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """NFC, case-folded, whitespace-folded text: the key two spellings of one name share."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(text.split())
+
+
+def slug(text: str) -> str:
+    """An ASCII, lowercase, hyphenated slug: ``"Nam Định"`` → ``"nam-dinh"``."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def _short_hash(text: str, size: int = 6) -> str:
+    return hashlib.sha256(fold(text).encode()).hexdigest()[:size]
+
+
+def named_slug(name: str) -> str:
+    """A slug that keeps names apart that differ only in diacritics (Dũng vs Dung)."""
+    return f"{slug(name)}-{_short_hash(name)}"
+
+
+def article_key(source_name: str) -> str:
+    """A stable key for an article from the name it was given (file stem or JSON id)."""
+    key = slug(source_name)
+    return key if len(key) <= 80 else f"{key[:60]}-{_short_hash(source_name, 12)}"
+
+
+def article(base: str, key: str) -> str:
+    return f"{base}article/{key}"
+
+
+def article_graph(base: str, key: str) -> str:
+    return f"{base}graph/article/{key}"
+
+
+def meta_graph(base: str) -> str:
+    return f"{base}graph/meta"
+
+
+def reference_graph(base: str) -> str:
+    return f"{base}graph/reference"
+
+
+def related_key(parent_key: str, index: int) -> str:
+    return f"{parent_key}-related-{index}"
+
+
+def entity(base: str, kind: str, name: str) -> str:
+    """An extracted entity not in the reference data: ``{base}person/le-dang-dung-1a2b3c``."""
+    return f"{base}{kind}/{named_slug(name)}"
+
+
+def fact(article_iri: str, kind: str, index: int) -> str:
+    """The ``index``-th fact of a kind read from an article."""
+    return f"{article_iri}/{kind}/{index}"
+
+
+def span(article_iri: str, start: int, end: int) -> str:
+    return f"{article_iri}/text/{start}-{end}"
+
+
+def role(base: str, label: str) -> str:
+    return f"{base}role/{slug(label)}"
+
+
+def concept(key: str) -> str:
+    return f"{CONCEPTS}{key}"

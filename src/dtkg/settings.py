@@ -1,0 +1,54 @@
+"""The one frozen settings object, built at the edge (CLI or caller) and passed down."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dtkg.errors import UsageError
+
+DEFAULT_BASE = "http://127.0.0.1:8000/id/"
+
+
+class DatasetFormat(enum.Enum):
+    """RDF dataset serialisations dtkg writes and reads."""
+
+    NQUADS = "nq"
+    TRIG = "trig"
+    JSONLD = "jsonld"
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> "DatasetFormat":
+        """The format named by a file's extension, or a :class:`UsageError` naming the choices."""
+        suffix = Path(path).suffix.lower().lstrip(".")
+        aliases = {"nq": cls.NQUADS, "nquads": cls.NQUADS, "trig": cls.TRIG, "jsonld": cls.JSONLD, "json": cls.JSONLD}
+        if suffix not in aliases:
+            raise UsageError(
+                f"cannot tell the dataset format from the extension {suffix!r}",
+                path=str(path),
+                fix="name the output with .nq, .trig or .jsonld",
+            )
+        return aliases[suffix]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything a build needs to know that is not an input file."""
+
+    base_iri: str = DEFAULT_BASE
+    workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    cache_dir: Path | None = None
+    max_article_bytes: int = 20 * 1024 * 1024
+    validate: bool = True
+    quiet: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
+            raise UsageError(
+                f"base IRI {self.base_iri!r} must be an http(s) IRI ending in '/' or '#'",
+                fix="for example --base https://example.org/kg/",
+            )
+        if self.workers < 1:
+            raise UsageError(f"workers must be at least 1, not {self.workers}")
