@@ -70,6 +70,11 @@ def entity(base: str, kind: str, name: str) -> str:
     return f"{base}{kind}/{named_slug(name)}"
 
 
+def governing_body(base: str, body: str, place_slug: str) -> str:
+    """The governing body of a provincial unit: ``{base}org/ubnd-nam-dinh``."""
+    return f"{base}org/{body}-{place_slug}"
+
+
 def fact(article_iri: str, kind: str, index: int) -> str:
     """The ``index``-th fact of a kind read from an article."""
     return f"{article_iri}/{kind}/{index}"

@@ -71,6 +71,7 @@ class EntityType(enum.Enum):
     GOVERNMENT_ORGANIZATION = "GovernmentOrganization"
     PLACE = "Place"
     PERSON = "Person"
+    PROJECT = "Project"
 
     @property
     def family(self) -> str:

@@ -1,0 +1,203 @@
+"""The ``dtkg`` command: the only place that prints and chooses exit codes.
+
+Exit codes: 0 ok, 1 the data fails validation, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from dtkg import __version__
+from dtkg.errors import DtkgError, UsageError
+from dtkg.settings import DEFAULT_BASE, Settings
+
+OK, INVALID, BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dtkg",
+        description="Turn Vietnamese news about digital transformation into a validated, served knowledge graph.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.dedent("""\
+            example:
+              dtkg build examples/articles --output out/kg.nq
+              dtkg serve out/kg.nq --port 8000
+            exit codes: 0 ok, 1 data fails validation, 2 bad input or usage"""),
+    )
+    parser.add_argument("--version", action="version", version=f"dtkg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _build_parser(sub)
+    _validate_parser(sub)
+    _serve_parser(sub)
+    _query_parser(sub)
+    _publish_parser(sub)
+    return parser
+
+
+def _sub(sub, name: str, help_text: str, example: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+    return sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "build", "Build an RDF dataset (one named graph per article) from article files or folders, and validate it.",
+             "dtkg build examples/articles --output out/kg.nq")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files (.txt, .jsonl) or folders")
+    p.add_argument("--output", "-o", type=Path, required=True, help="dataset file: .nq, .trig or .jsonld")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: up to 4)")
+    p.add_argument("--cache", type=Path, default=None, help="cache folder (default: .dtkg-cache beside the output)")
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.add_argument("--max-article-mb", type=float, default=20.0, help="refuse articles larger than this (default 20)")
+    p.add_argument("--quiet", "-q", action="store_true", help="only the one-line summary")
+
+
+def _validate_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "validate", "Validate an RDF dataset (N-Quads, TriG, Turtle, JSON-LD) with dtkg's SHACL shapes.",
+             "dtkg validate out/kg.nq --format junit > report.xml")
+    p.add_argument("dataset", type=Path)
+    p.add_argument("--shapes", type=Path, default=None, help="folder of SHACL shapes (default: dtkg's own)")
+    p.add_argument("--format", default="text", choices=["text", "turtle", "json", "junit", "sarif"])
+    p.add_argument("--fail-on", default="violation", choices=["violation", "warning", "info"])
+
+
+def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "serve", "Serve a dataset (or an Oxigraph store folder) as a read-only SPARQL 1.1 endpoint with linked data.",
+             "dtkg serve out/kg.nq --host 127.0.0.1 --port 8000")
+    p.add_argument("source", type=Path, metavar="DATASET|STORE")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI the data was built with (default {DEFAULT_BASE})")
+
+
+def _query_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "query", "Run a SPARQL query file against a dataset and print the answers.",
+             "dtkg query ontology/cq/agreements.rq out/kg.nq --format csv")
+    p.add_argument("query", type=Path, metavar="QUERY.rq")
+    p.add_argument("dataset", type=Path)
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+
+
+def _publish_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "publish", "Replace each named graph of a dataset on an external SPARQL 1.1 store (Graph Store Protocol).",
+             "dtkg publish out/kg.nq --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store")
+    p.add_argument("dataset", type=Path)
+    p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL")
+    p.add_argument("--update", default=None, help="the store's SPARQL update URL (fallback when there is no graph store)")
+    p.add_argument("--graph-store", default=None, help="the store's Graph Store Protocol URL")
+    p.add_argument("--user", default=None)
+    p.add_argument("--password", default=None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return BAD_INPUT if exc.code not in (0, None) else OK
+    try:
+        return {"build": _build, "validate": _validate, "serve": _serve, "query": _query, "publish": _publish}[args.command](args)
+    except DtkgError as exc:
+        print(f"dtkg: error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print("dtkg: interrupted; nothing half-written was left behind", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from dtkg.pipeline import build
+
+    settings = Settings(
+        base_iri=args.base, cache_dir=args.cache, validate=not args.no_validate, quiet=args.quiet,
+        max_article_bytes=int(args.max_article_mb * 1024 * 1024),
+        **({"workers": args.workers} if args.workers else {}),
+    )
+    bar = _progress(args.quiet)
+    try:
+        report = build(args.inputs, output=args.output, settings=settings, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    for failure in report.failed:
+        print(f"dtkg: skipped {failure.error}", file=sys.stderr)
+    v = report.validation
+    violations = sum(f.severity.name == "VIOLATION" for f in v.findings) if v else 0
+    warnings = sum(f.severity.name == "WARNING" for f in v.findings) if v else 0
+    print(f"built {len(report.built)} article file(s) ({report.processed} processed, {report.reused} from cache), "
+          f"{len(report.failed)} failed → {report.output}; validation: {violations} violation(s), {warnings} warning(s)"
+          + (f" (report: {report.report_path})" if report.report_path else ""))
+    if v and violations:
+        for graph in sorted({f.graph or "(dataset)" for f in v.findings if f.severity.name == "VIOLATION"}):
+            msgs = sorted({f.message for f in v.findings if (f.graph or "(dataset)") == graph and f.severity.name == "VIOLATION"})
+            print(f"  {graph}: {'; '.join(msgs)}", file=sys.stderr)
+        return INVALID
+    return BAD_INPUT if report.failed and not report.built else OK
+
+
+class _Bar:
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(unit="article", desc="dtkg build", file=sys.stderr)
+
+    def update(self, _result: object) -> None:
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(quiet: bool) -> _Bar | None:
+    return _Bar() if not quiet and sys.stderr.isatty() else None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from dtkg.validate.cli import run_validate
+
+    text, failed = run_validate(args.dataset, shapes=args.shapes, fmt=args.format, fail_on=args.fail_on)
+    sys.stdout.write(text)
+    return INVALID if failed else OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dtkg.serve import run
+
+    Settings(base_iri=args.base)  # validates the base IRI
+    print(f"dtkg: serving {args.source} at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr)
+    run(args.source, host=args.host, port=args.port, base_iri=args.base)
+    return OK
+
+
+def _query(args: argparse.Namespace) -> int:
+    from dtkg.query import format_results, run_query_file
+
+    variables, rows = run_query_file(args.query, args.dataset)
+    sys.stdout.write(format_results(variables, rows, args.format))
+    return OK
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from dtkg.publish import publish
+
+    report = publish(args.dataset, endpoint=args.endpoint, update=args.update, graph_store=args.graph_store,
+                     user=args.user, password=args.password)
+    for line in _publish_lines(report):
+        print(line)
+    return BAD_INPUT if getattr(report, "failures", ()) else OK
+
+
+def _publish_lines(report: object) -> list[str]:
+    published = getattr(report, "published", None) or getattr(report, "graphs", ())
+    failures = getattr(report, "failures", ())
+    lines = [f"published {len(published)} graph(s), {len(failures)} failed"]
+    lines += [f"  failed: {f}" for f in failures]
+    return lines
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

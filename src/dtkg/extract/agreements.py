@@ -1,0 +1,161 @@
+"""Cooperation agreements: who signed what, of which kind, for which period, when.
+
+An agreement is reported in a sentence with an agreement noun (thỏa thuận hợp tác, biên
+bản ghi nhớ, MoU, chương trình hợp tác) and a signing verb, naming at least two parties
+(organisations, or places standing for their people's committee). Sentences about the
+same parties are one agreement; one signed in an earlier year is "mentioned in passing".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from dtkg.extract.entities import Found
+from dtkg.extract.gazetteer import Gazetteer
+from dtkg.extract.patterns import HORIZON, PERIOD
+from dtkg.ingest.dates import find_dates
+from dtkg.model import Agreement, Article, EntityType, Evidence, Sentence
+
+_NOUN = re.compile(
+    r"thỏa thuận hợp tác|thoả thuận hợp tác|thỏa thuận|thoả thuận|biên bản ghi nhớ|bản ghi nhớ|\bMoU\b|\bMOU\b|"
+    r"chương trình hợp tác|hợp đồng hợp tác|văn bản hợp tác|hợp tác chiến lược|ký kết hợp tác|kí kết hợp tác",
+    re.IGNORECASE,
+)
+_SIGN = re.compile(r"(?<!\w)(?:ký|kí|ký kết|kí kết|trao|thống nhất ký|tái ký|tái kí)(?!\w)", re.IGNORECASE)
+_NEGATED = re.compile(r"(?<!\w)(?:không|chưa|chẳng)\s+(?:\w+\s+){0,3}(?:ký|kí)", re.IGNORECASE)
+_EARLIER = re.compile(rf"(?:năm|từ năm|hồi năm|vào năm)\s+(?P<year>(?:19|20)\d\d)\b|trước đó|trước đây|tiếp nối|đã từng", re.IGNORECASE)
+_PLURAL_COUNTERPART = re.compile(r"với\s+(?:hơn|gần|trên|khoảng|nhiều|các|\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    agreement: Agreement
+    sentence: Sentence
+
+
+def _kind(sentence: str) -> str:
+    lowered = sentence.lower()
+    if "ghi nhớ" in lowered or "mou" in lowered:
+        return "MemorandumOfUnderstanding"
+    if "chiến lược" in lowered:
+        return "StrategicAgreement"
+    return "CooperationAgreement"
+
+
+def _label(kind: str) -> str:
+    return {"MemorandumOfUnderstanding": "Biên bản ghi nhớ hợp tác", "StrategicAgreement": "Thỏa thuận hợp tác chiến lược"}.get(
+        kind, "Thỏa thuận hợp tác")
+
+
+def _parties(found: list[Found], gaz: Gazetteer) -> tuple[str, ...]:
+    parties: list[str] = []
+    for f in found:
+        if f.type is EntityType.PERSON:
+            continue
+        iri = f.iri
+        if f.type is EntityType.PLACE:
+            if iri.endswith("/viet-nam"):
+                continue
+            body = _ubnd(gaz, iri)
+            if body is None:
+                continue
+            iri = body
+        if iri not in parties and not any(_governs(gaz, p) == iri or _governs(gaz, iri) == p for p in parties):
+            parties.append(iri)
+    return tuple(parties)
+
+
+def _governs(gaz: Gazetteer, iri: str) -> str | None:
+    entry = gaz.by_iri.get(iri)
+    return entry.governs if entry else None
+
+
+def _ubnd(gaz: Gazetteer, place: str) -> str | None:
+    slug = place.rstrip("/").rsplit("/", 1)[-1]
+    for iri, entry in gaz.by_iri.items():
+        if entry.governs == place and iri.endswith(f"/ubnd-{slug}"):
+            return iri
+    return None
+
+
+def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) -> list[tuple[Agreement, Sentence]]:
+    """Agreements with the sentence each was read from."""
+    drafts: list[_Draft] = []
+    for sentence in article.sentences:
+        text = sentence.text
+        if not _NOUN.search(text) or not _SIGN.search(text) or _NEGATED.search(text):
+            continue
+        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end]
+        parties = _parties(found, gaz)
+        if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
+            continue
+        drafts.append(_Draft(_draft(article, sentence, parties), sentence))
+    return [(d.agreement, d.sentence) for d in _merge(drafts)]
+
+
+def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Agreement:
+    text = sentence.text
+    kind = _kind(text)
+    period = PERIOD.search(text)
+    horizon = HORIZON.search(text)
+    signed = _signing_date(article, sentence)
+    earlier = _is_earlier(text, article, signed)
+    return Agreement(
+        kind=kind, parties=parties, evidence=Evidence(sentence.index, sentence.span, text), label=_label(kind),
+        start=int(period.group("start")) if period else None, end=int(period.group("end")) if period else None,
+        horizon=int(horizon.group("year")) if horizon else None, signed=signed, earlier=earlier,
+        confidence=0.9 if kind != "CooperationAgreement" else 0.8,
+    )
+
+
+def _signing_date(article: Article, sentence: Sentence) -> str | None:
+    dates = [d for d in find_dates(sentence.text, reference=article.published) if d.iso]
+    if dates:
+        return dates[0].iso
+    first_body = next((s for s in article.sentences if s.paragraph == (1 if article.title else 0)), None)
+    lead = find_dates(first_body.text[:40], reference=article.published) if first_body else []
+    if lead and lead[0].iso and sentence.paragraph <= (1 if article.title else 0) + 1:
+        return lead[0].iso
+    return None
+
+
+def _is_earlier(text: str, article: Article, signed: str | None) -> bool:
+    m = _EARLIER.search(text)
+    if not m:
+        return False
+    year = m.group("year")
+    published_year = int(article.published[:4]) if article.published else None
+    if year and published_year:
+        return int(year) < published_year
+    return year is None or signed is None
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Sentences reporting the same parties (and not an earlier signing) are one agreement."""
+    merged: list[_Draft] = []
+    for d in drafts:
+        same = next((m for m in merged if set(m.agreement.parties) == set(d.agreement.parties)
+                     and m.agreement.earlier == d.agreement.earlier), None)
+        if same is None:
+            merged.append(d)
+            continue
+        a, b = same.agreement, d.agreement
+        better = replace(
+            a, start=a.start or b.start, end=a.end or b.end, horizon=a.horizon or b.horizon, signed=a.signed or b.signed,
+            kind=a.kind if a.kind != "CooperationAgreement" else b.kind,
+            label=a.label if a.kind != "CooperationAgreement" else b.label,
+        )
+        merged[merged.index(same)] = _Draft(better, same.sentence)
+    return merged
+
+
+def complete(agreement: Agreement, article: Article, sentence: Sentence, window: list[Sentence]) -> Agreement:
+    """Fill period and horizon from the sentences right after the report, when it left them out."""
+    start, end, horizon = agreement.start, agreement.end, agreement.horizon
+    for s in window:
+        if start is None and (p := PERIOD.search(s.text)) and re.search(r"giai đoạn|từ năm", s.text[: p.end()], re.I):
+            start, end = int(p.group("start")), int(p.group("end"))
+        if horizon is None and (h := HORIZON.search(s.text)) and not re.search(r"Quyết định|Nghị quyết|Đề án", s.text[: h.start()]):
+            horizon = int(h.group("year"))
+    return replace(agreement, start=start, end=end, horizon=horizon)

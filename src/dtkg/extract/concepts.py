@@ -1,0 +1,17 @@
+"""Digital-transformation concepts an article or agreement covers (longest match wins)."""
+
+from __future__ import annotations
+
+from dtkg.extract.gazetteer import Gazetteer
+from dtkg.model import Article, ConceptMention, Evidence
+
+
+def find_concepts(article: Article, gaz: Gazetteer, sentences: list[int] | None = None) -> list[ConceptMention]:
+    """Concept mentions in the given sentences (all when None), in text order."""
+    out: list[ConceptMention] = []
+    for sentence in article.sentences:
+        if sentences is not None and sentence.index not in sentences:
+            continue
+        for m in gaz.concepts.find(sentence.text):
+            out.append(ConceptMention(m.entry.iri, Evidence(sentence.index, sentence.span, sentence.text)))
+    return out

@@ -1,0 +1,236 @@
+"""Mentions of organisations, places and persons, resolved to entities within an article.
+
+Sources of candidates, strongest first: the gazetteer (reference places, organisations
+and their governing bodies), patterns for organisations not in it ("Tập đoàn X",
+"Sở Y tỉnh Z"), and capitalised name runs that start with a family name or follow a
+title, rank or honorific. Short references ("ông Tuấn", "UBND tỉnh", "địa phương này")
+resolve to an entity named earlier or to the article's main province.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dtkg import iris
+from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
+from dtkg.model import Article, EntityType
+
+_SYL = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*"
+_RUN = re.compile(rf"{_SYL}(?:[ \u00a0]+{_SYL}){{1,4}}")
+_HONORIFIC = re.compile(r"(?:ông|bà|anh|chị|Ông|Bà|Anh|Chị|đồng chí|Đồng chí|GS|PGS|TS|ThS|GS\.TS|PGS\.TS)\.?\s+$")
+_ORG_HEAD = (
+    r"Tập đoàn|Tổng công ty|Tổng Công ty|Công ty cổ phần|Công ty Cổ phần|Công ty TNHH|Công ty|Ngân hàng|Hiệp hội|"
+    r"Học viện|Trường Đại học|Đại học|Viện|Sở|Bộ|Cục|Vụ|Ban|Quỹ|Liên minh|Hội|Ủy ban|Uỷ ban|Văn phòng|Báo|Đài|Bưu điện"
+)
+_ORG_TAIL = r"(?:[A-ZĐÀ-Ỹ0-9][\w&.\-]*)"
+_ORG = re.compile(
+    rf"(?<![\w])(?:{_ORG_HEAD})(?:\s+(?:{_ORG_TAIL}|và|&)(?=[\s,.;:)”\"]|$))+"
+)
+_PLACE_QUALIFIER = re.compile(r"^\s+(?:tỉnh|thành phố|TP\.?)\s*$")
+GENERIC_BODIES = re.compile(
+    r"(?<!\w)(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?!\s+[A-ZĐ])"
+    r"|(?<!\w)(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)(?!\s+[A-ZĐ])"
+)
+_LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A mention resolved to an entity."""
+
+    start: int
+    end: int
+    surface: str
+    iri: str
+    name: str
+    type: EntityType
+    governs: str | None = None
+    ministry: bool = False
+    generic: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.type.family
+
+
+@cache
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(strong, weak) family names."""
+    strong: set[str] = set()
+    weak: set[str] = set()
+    bucket = strong
+    for line in (Path(__file__).parent / "data" / "surnames.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line == "[weak]":
+            bucket = weak
+        elif line and not line.startswith(("#", "[")):
+            bucket.update(line.split())
+    return frozenset(strong), frozenset(weak)
+
+
+def _entity_type(entry: Entry) -> EntityType:
+    if entry.kind is Kind.PLACE:
+        return EntityType.PLACE
+    if entry.kind is Kind.GOVERNMENT:
+        return EntityType.GOVERNMENT_ORGANIZATION
+    return EntityType.ORGANIZATION
+
+
+def _from_match(m: Match) -> Found:
+    e = m.entry
+    return Found(m.start, m.end, m.surface, e.iri, e.name, _entity_type(e), e.governs, e.is_ministry)
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in taken)
+
+
+class EntityFinder:
+    """Finds and resolves the entity mentions of one article."""
+
+    def __init__(self, gazetteer: Gazetteer, base: str) -> None:
+        self.gaz = gazetteer
+        self.base = base
+
+    def find(self, article: Article) -> list[Found]:
+        text = article.text
+        found: list[Found] = []
+        for sentence in article.sentences:
+            found += self._in_sentence(text, sentence.span.start, sentence.span.end)
+        found = _resolve_short_names(found, text, article)
+        return self._resolve_generic(found, text, article)
+
+    def _in_sentence(self, text: str, start: int, end: int) -> list[Found]:
+        segment = text[start:end]
+        concept_spans = [(m.start, m.end) for m in self.gaz.concepts.find(segment)]
+        found: list[Found] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.gaz.names.find(segment):
+            inside_concept = any(s <= m.start and m.end <= e and (e - s) > (m.end - m.start) for s, e in concept_spans)
+            if not inside_concept:
+                found.append(_from_match(m))
+                taken.append((m.start, m.end))
+        for f in self._organisations(segment, taken):
+            found.append(f)
+            taken.append((f.start, f.end))
+        for m in GENERIC_BODIES.finditer(segment):
+            if not _overlaps(m.start(), m.end(), taken):
+                found.append(Found(m.start(), m.end(), m.group(0), "", m.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
+                taken.append((m.start(), m.end()))
+        for f in self._persons(segment, taken):
+            found.append(f)
+            taken.append((f.start, f.end))
+        shifted = [Found(f.start + start, f.end + start, f.surface, f.iri, f.name, f.type, f.governs, f.ministry, f.generic) for f in found]
+        return sorted(shifted, key=lambda f: f.start)
+
+    def _organisations(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
+        out: list[Found] = []
+        for m in _ORG.finditer(segment):
+            surface = m.group(0).rstrip(" .&")
+            surface = re.sub(r"\s+(?:và|&)$", "", surface)
+            s, e = m.start(), m.start() + len(surface)
+            if len(surface.split()) < 2 or surface.split()[-1] in {"Chính", "Nhà"}:
+                continue
+            inner = [t for t in taken if s <= t[0] and t[1] <= e]
+            if _overlaps(s, e, [t for t in taken if t not in inner]):
+                continue
+            known = self.gaz.names.find(surface)
+            if known and known[-1].end == len(surface) and known[0].entry.kind is not Kind.PLACE:
+                continue  # "Tập đoàn VNPT" resolves through the gazetteer's own alias or VNPT itself
+            if any(t for t in inner):
+                continue
+            out.append(Found(s, e, surface, iris.entity(self.base, "org", surface), surface, EntityType.ORGANIZATION,
+                             ministry=surface.startswith("Bộ ")))
+        return out
+
+    def _persons(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
+        strong, weak = surnames()
+        out: list[Found] = []
+        for m in _RUN.finditer(segment):
+            words = m.group(0).split()
+            s = m.start()
+            while words and words[0] not in strong | weak:
+                s += len(words[0]) + 1
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            surface = " ".join(words)
+            e = s + len(segment[s:].split(words[-1], 1)[0]) + len(words[-1])
+            if _overlaps(s, e, taken):
+                continue
+            cued = bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])
+            if words[0] in weak and not cued:
+                continue
+            if len(words) == 2 and not cued and words[0] not in strong:
+                continue
+            name = " ".join(surface.split())
+            out.append(Found(s, e, segment[s:e], iris.entity(self.base, "person", name), name, EntityType.PERSON))
+        return out
+
+    def _titled(self, before: str) -> bool:
+        tail = before[-40:]
+        return any(m.end >= len(tail) - 1 for m in self.gaz.titles.find(tail) + self.gaz.ranks.find(tail))
+
+    def _resolve_generic(self, found: list[Found], text: str, article: Article) -> list[Found]:
+        """"UBND tỉnh", "Tỉnh ủy" without a name → the body of the article's main province."""
+        main = main_province(found)
+        out: list[Found] = []
+        for f in found:
+            if not f.generic:
+                out.append(f)
+                continue
+            if main is None:
+                continue
+            body = _body_entry(self.gaz, f.surface, main)
+            if body is not None:
+                out.append(Found(f.start, f.end, f.surface, body.iri, body.name, EntityType.GOVERNMENT_ORGANIZATION, main, generic=True))
+        return out
+
+
+def _body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
+    place = gaz.by_iri.get(place_iri)
+    if place is None:
+        return None
+    slug = place_iri.rstrip("/").rsplit("/", 1)[-1]
+    code = "tinh-uy" if "ủy" in surface or "uỷ" in surface else ("hdnd" if surface.startswith(("HĐND", "Hội đồng")) else "ubnd")
+    for iri, entry in gaz.by_iri.items():
+        if entry.governs == place_iri and iri.endswith(f"/{code}-{slug}"):
+            return entry
+    return None
+
+
+def main_province(found: list[Found]) -> str | None:
+    """The provincial unit the article is mostly about (by mentions of it and its bodies)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for f in found:
+        place = f.governs if f.type is EntityType.GOVERNMENT_ORGANIZATION else (f.iri if f.type is EntityType.PLACE else None)
+        if place and not place.endswith("/viet-nam") and not f.generic:
+            counts[place] += 1
+            first.setdefault(place, f.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda p: (counts[p], -first[p]))
+
+
+def _resolve_short_names(found: list[Found], text: str, article: Article) -> list[Found]:
+    """Give a person named by part of the name the IRI of the full name used in the article."""
+    persons = [f for f in found if f.type is EntityType.PERSON]
+    out = []
+    for f in found:
+        if f.type is EntityType.PERSON:
+            longer = [p for p in persons if p.name != f.name and p.name.endswith(" " + f.name) and len(p.name) > len(f.name)]
+            if longer:
+                p = longer[0]
+                f = Found(f.start, f.end, f.surface, p.iri, p.name, f.type)
+        out.append(f)
+    return out
+
+
+def local_reference(text: str) -> list[tuple[int, int]]:
+    """Spans like "địa phương này" that point back at the article's main place."""
+    return [(m.start(), m.end()) for m in _LOCAL.finditer(text)]

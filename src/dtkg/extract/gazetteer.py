@@ -1,0 +1,187 @@
+"""Gazetteers built from the reference data: places, organisations, concepts, ranks, titles.
+
+Each entry knows its IRI, its preferred label and what it is. :class:`Matcher` finds
+the longest non-overlapping matches of many surface forms in a text at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dtkg import iris, resources
+from dtkg.ingest.normalize import normalize_text
+
+SCHEMA = "https://schema.org/"
+DTKG = iris.ONTOLOGY
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+class Kind(enum.Enum):
+    PLACE = "place"
+    ORGANIZATION = "organization"
+    GOVERNMENT = "government"
+    CONCEPT = "concept"
+    RANK = "rank"
+    TITLE = "title"
+
+
+@dataclass(frozen=True)
+class Entry:
+    iri: str
+    name: str
+    kind: Kind
+    classes: frozenset[str]
+    governs: str | None = None
+
+    @property
+    def is_unit(self) -> bool:
+        return bool(self.classes & {DTKG + "Province", DTKG + "CentralCity"})
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.kind in (Kind.GOVERNMENT, Kind.ORGANIZATION) and self.name.startswith("Bộ ") and "Chính trị" not in self.name
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    surface: str
+    entry: Entry
+
+
+def _kind(classes: frozenset[str]) -> Kind | None:
+    if DTKG + "MilitaryRank" in classes:
+        return Kind.RANK
+    if DTKG + "PositionTitle" in classes:
+        return Kind.TITLE
+    if SKOS + "Concept" in classes:
+        return Kind.CONCEPT
+    if classes & {SCHEMA + "AdministrativeArea", SCHEMA + "Country", SCHEMA + "Place", SCHEMA + "City"}:
+        return Kind.PLACE
+    if SCHEMA + "GovernmentOrganization" in classes:
+        return Kind.GOVERNMENT
+    if classes & {SCHEMA + "Organization", SCHEMA + "Corporation"}:
+        return Kind.ORGANIZATION
+    return None
+
+
+class Matcher:
+    """Longest-match lookup of many surface forms; acronyms match case-sensitively."""
+
+    def __init__(self, surfaces: Iterable[tuple[str, Entry]], *, proper: bool) -> None:
+        self.proper = proper
+        self.by_fold: dict[str, Entry] = {}
+        self.exact: dict[str, Entry] = {}
+        for surface, entry in surfaces:
+            surface = " ".join(normalize_text(surface).split())
+            if len(surface) < 2:
+                continue
+            if _is_acronym(surface):
+                self.exact.setdefault(surface, entry)
+            else:
+                self.by_fold.setdefault(surface.casefold(), entry)
+        forms = sorted(set(self.by_fold) | set(self.exact), key=len, reverse=True)
+        body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) or "(?!)"
+        self.pattern = re.compile(rf"(?<![\w&])(?:{body})(?![\w&])", re.IGNORECASE)
+
+    def find(self, text: str) -> list[Match]:
+        matches: list[Match] = []
+        for m in self.pattern.finditer(text):
+            surface = m.group(0)
+            key = " ".join(surface.split())
+            entry = self.exact.get(key) or self.by_fold.get(key.casefold())
+            if entry is None:
+                continue
+            if self.proper and not any(c.isupper() for c in surface):
+                continue
+            matches.append(Match(m.start(), m.end(), surface, entry))
+        return matches
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    uppers = sum(c.isupper() for c in letters)
+    return len(surface) <= 6 and uppers >= 2 and " " not in surface
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    entries: tuple[Entry, ...]
+    names: Matcher
+    concepts: Matcher
+    ranks: Matcher
+    titles: Matcher
+    by_iri: dict[str, Entry]
+
+    def place_named(self, iri: str) -> Entry | None:
+        return self.by_iri.get(iri)
+
+
+_BODIES = (
+    ("ubnd", "UBND", ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "Ủy ban Nhân dân")),
+    ("hdnd", "HĐND", ("HĐND", "Hội đồng nhân dân", "Hội đồng Nhân dân")),
+)
+
+
+def _governing_bodies(base: str, unit: Entry, surfaces: list[str]) -> list[tuple[str, Entry]]:
+    """UBND/HĐND/Tỉnh ủy of a provincial unit, with the forms news writes them in."""
+    city = DTKG + "CentralCity" in unit.classes
+    kind_word = "thành phố" if city else "tỉnh"
+    place_slug = unit.iri.rstrip("/").rsplit("/", 1)[-1]
+    names = {s for s in surfaces if not s.lower().startswith(("tỉnh ", "thành phố ", "tp"))} | {unit.name}
+    out: list[tuple[str, Entry]] = []
+    for code, short, forms in _BODIES:
+        entry = Entry(iris.governing_body(base, code, place_slug), f"{short} {kind_word} {unit.name}",
+                      Kind.GOVERNMENT, frozenset({SCHEMA + "GovernmentOrganization"}), unit.iri)
+        for form in forms:
+            for name in names:
+                for connector in ("tỉnh", "thành phố", "TP", "TP.", ""):
+                    out.append((" ".join(f"{form} {connector} {name}".split()), entry))
+    party = "Thành ủy" if city else "Tỉnh ủy"
+    entry = Entry(iris.governing_body(base, "tinh-uy", place_slug), f"{party} {unit.name}", Kind.GOVERNMENT,
+                  frozenset({SCHEMA + "GovernmentOrganization"}), unit.iri)
+    for form in (party, party.replace("ủy", "uỷ")):
+        for name in names:
+            out.append((f"{form} {name}", entry))
+    return out
+
+
+@cache
+def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
+    """The gazetteer of the reference data, with IRIs resolved against ``base``."""
+    store = ox.Store()
+    for path in files or tuple(resources.reference_files()):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base)
+    query = (Path(__file__).parent / "gazetteer.rq").read_text(encoding="utf-8")
+    raw: dict[str, tuple[str, frozenset[str], list[str]]] = {}
+    for row in store.query(query):  # type: ignore[union-attr]
+        iri, surface, pref, classes = row["entity"].value, row["surface"].value, row["pref"].value, row["classes"].value
+        entry = raw.setdefault(iri, (unicodedata.normalize("NFC", pref), frozenset(classes.split()), []))
+        entry[2].append(surface)
+    entries: list[Entry] = []
+    named: list[tuple[str, Entry]] = []
+    concepts: list[tuple[str, Entry]] = []
+    ranks: list[tuple[str, Entry]] = []
+    titles: list[tuple[str, Entry]] = []
+    for iri, (pref, classes, surfaces) in sorted(raw.items()):
+        kind = _kind(classes)
+        if kind is None:
+            continue
+        entry = Entry(iri, pref, kind, classes)
+        entries.append(entry)
+        bucket = {Kind.CONCEPT: concepts, Kind.RANK: ranks, Kind.TITLE: titles}.get(kind, named)
+        bucket.extend((s, entry) for s in surfaces)
+        if entry.is_unit:
+            named.extend(_governing_bodies(base, entry, surfaces))
+    by_iri = {e.iri: e for e in entries} | {e.iri: e for _, e in named}
+    return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
+                     Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri)

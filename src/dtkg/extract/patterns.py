@@ -1,0 +1,32 @@
+"""Shared surface patterns of Vietnamese news: years, periods, horizons, numbers, clauses."""
+
+from __future__ import annotations
+
+import re
+
+YEAR = r"(?:19|20)\d\d"
+PERIOD = re.compile(
+    rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
+    re.IGNORECASE,
+)
+HORIZON = re.compile(rf"(?:định hướng|tầm nhìn)\s+(?:đến|tới)\s+(?:năm\s+)?(?P<year>{YEAR})", re.IGNORECASE)
+BY_YEAR = re.compile(rf"(?:đến|tới|vào|trước|trong)\s+(?:cuối\s+)?(?:năm\s+)(?P<year>{YEAR})|(?:đến|tới|vào|trước)\s+(?P<year2>{YEAR})(?!\s*[-–])", re.IGNORECASE)
+NUMBER = re.compile(r"(?<![\w.,/-])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w]|[.,]\d|/\d|-\d)")
+
+
+def parse_number(surface: str) -> float:
+    """Vietnamese number format: "6.500" → 6500, "99,21" → 99.21."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", surface):
+        surface = surface.replace(".", "")
+    return float(surface.replace(",", "."))
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans split at semicolons, colons and sentence-final punctuation."""
+    spans = []
+    start = 0
+    for m in re.finditer(r"[;:]\s|\.\s*$", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]

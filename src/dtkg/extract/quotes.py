@@ -1,0 +1,78 @@
+"""Quotations: direct speech in quotation marks and reported speech, with their speaker.
+
+The speaker is the person named next to a speech verb before the quote ("X nhấn mạnh: “…”")
+or after it ("“…”, Thứ trưởng X nhấn mạnh"), or the last person named when a pronoun
+(ông, bà) speaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dtkg.extract.entities import Found
+from dtkg.model import Article, EntityType, Evidence, Quote
+
+_VERBS = (
+    r"nhấn mạnh|cho biết|khẳng định|nói|chia sẻ|phát biểu|bày tỏ|nhận định|cho rằng|nêu rõ|đề nghị|"
+    r"yêu cầu|tin tưởng|phân tích|lưu ý|kỳ vọng|thông tin|khẳng định rằng|cam kết|nhấn mạnh rằng|đánh giá|"
+    r"trao đổi|mong muốn|tâm sự|giải thích|kể|nhắn nhủ|chỉ đạo|trả lời|thừa nhận|bộc bạch"
+)
+_QUOTED = re.compile(r"“(?P<a>[^”]{12,})”|\"(?P<b>[^\"]{12,})\"")
+_REPORTED = re.compile(rf"(?<!\w)(?:{_VERBS})(?:\s+rằng)?\s*(?:[:,]\s*|\s+)(?P<rest>.{{12,}})$")
+_VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:ông|bà)\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
+_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\s+[A-ZĐ])(?!\w)")
+
+
+def extract_quotes(article: Article, mentions: list[Found]) -> list[Quote]:
+    quotes: list[Quote] = []
+    last_person: str | None = None
+    for sentence in article.sentences:
+        text = sentence.text
+        persons = [f for f in mentions if f.type is EntityType.PERSON and sentence.span.start <= f.start < sentence.span.end]
+        evidence = Evidence(sentence.index, sentence.span, text)
+        direct = list(_QUOTED.finditer(text))
+        for m in direct:
+            speaker = _speaker_before(text, m.start(), persons, sentence.span.start) or _speaker_after(
+                text, m.end(), persons, sentence.span.start) or (last_person if _pronoun_speaks(text, m) else None)
+            if speaker:
+                quotes.append(Quote(speaker, (m.group("a") or m.group("b")).strip(), True, evidence, 0.9))
+        if not direct:
+            quotes += _reported(text, persons, sentence.span.start, evidence, last_person)
+        if persons:
+            last_person = persons[-1].iri
+    return quotes
+
+
+def _speaker_before(text: str, quote_start: int, persons: list[Found], offset: int) -> str | None:
+    before = text[:quote_start]
+    if not re.search(rf"(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*$", before):
+        return None
+    candidates = [p for p in persons if p.end - offset <= quote_start]
+    return candidates[-1].iri if candidates else None
+
+
+def _speaker_after(text: str, quote_end: int, persons: list[Found], offset: int) -> str | None:
+    after = text[quote_end:]
+    m = _VERB_AFTER.match(after)
+    if not m:
+        return None
+    candidates = [p for p in persons if quote_end <= p.start - offset <= quote_end + m.end()]
+    return candidates[0].iri if candidates else None
+
+
+def _pronoun_speaks(text: str, m: re.Match[str]) -> bool:
+    before, after = text[: m.start()], text[m.end():]
+    return bool(re.search(rf"(?:ông|bà|Ông|Bà)\s+(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*$", before)) or bool(
+        re.match(rf"^[\s,]*(?:ông|bà)\s+(?:{_VERBS})", after))
+
+
+def _reported(text: str, persons: list[Found], offset: int, evidence: Evidence, last_person: str | None) -> list[Quote]:
+    for p in persons:
+        tail = text[p.end - offset:]
+        m = re.match(rf"^(?:,[^,]{{0,120}},)?\s*(?:cũng\s+|đã\s+)?(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*(?P<rest>.{{12,}})$", tail)
+        if m and len(m.group("rest").split()) >= 4:
+            return [Quote(p.iri, m.group("rest").strip().rstrip("."), False, evidence, 0.6)]
+    m = re.match(rf"^(?:Đồng thời,\s*|Theo\s+)?(?:ông|bà)\s+(?:cũng\s+)?(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*(?P<rest>.{{12,}})$", text)
+    if m and last_person:
+        return [Quote(last_person, m.group("rest").strip().rstrip("."), False, evidence, 0.5)]
+    return []

@@ -1,0 +1,216 @@
+"""The whole flow, in one place: ingest → extract → mapping → validate → write.
+
+:func:`build` discovers the article sources, processes each one (in a process pool,
+through a cache keyed by content and model), streams the quads of every article graph
+and the metadata graph to a temporary file, adds the reference graph, validates and
+renames the dataset into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dtkg import __version__, iris, resources
+from dtkg.cache import Cache
+from dtkg.errors import DtkgError, IngestError, UsageError
+from dtkg.extract import Extractor
+from dtkg.ingest import Source, discover, read
+from dtkg.mapping import Mapper
+from dtkg.settings import DatasetFormat, Settings
+from dtkg.store import atomic_writer, write_quads
+from dtkg.validate import Finding, ValidationRun, Validator
+from dtkg.validate.engine import to_rdflib
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What processing one source gave: its quads as N-Quads text, or the error that stopped it."""
+
+    source: str
+    key: str
+    nquads: str = ""
+    findings: tuple[Finding, ...] = ()
+    targeted: tuple[tuple[str, int], ...] = ()
+    error: str | None = None
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    output: Path
+    report_path: Path | None
+    built: tuple[ArticleResult, ...]
+    failed: tuple[ArticleResult, ...]
+    validation: ValidationRun | None = None
+    processed: int = 0
+    reused: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def conforms(self) -> bool:
+        return self.validation is None or not self.validation.fails(_VIOLATION)
+
+
+from dtkg.validate import Severity  # noqa: E402
+
+_VIOLATION = Severity.VIOLATION
+
+
+class _Worker:
+    """Per-process state: the extractor, mappings and shapes, loaded once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.extractor = Extractor(base=settings.base_iri)
+        self.mapper = Mapper()
+        self.validator = Validator() if settings.validate else None
+        self.builder = f"dtkg {__version__} (model {resources.model_fingerprint()})"
+
+    def process(self, source: Source) -> ArticleResult:
+        try:
+            article = read(source, max_bytes=self.settings.max_article_bytes)
+            extractions = self.extractor.run(article)
+            quads = self.mapper.map(extractions, base=self.settings.base_iri, builder=self.builder)
+        except DtkgError as exc:
+            return ArticleResult(source.name, source.key, error=str(exc))
+        findings: tuple[Finding, ...] = ()
+        targeted: tuple[tuple[str, int], ...] = ()
+        if self.validator is not None:
+            graph = iris.article_graph(self.settings.base_iri, source.key)
+            run = self.validator.validate(to_rdflib([q for q in quads if q.graph_name.value == graph]), graph=graph)
+            findings, targeted = run.findings, tuple(sorted(run.targeted.items()))
+        text = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        return ArticleResult(source.name, source.key, text, findings, targeted)
+
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = _Worker(settings)
+
+
+def _process(source: Source) -> ArticleResult:
+    assert _WORKER is not None
+    return _WORKER.process(source)
+
+
+def reference_quads(base: str) -> list[ox.Quad]:
+    """The ontology, concept scheme and reference data, in the reference graph."""
+    store = ox.Store()
+    graph = ox.NamedNode(iris.reference_graph(base))
+    for path in resources.reference_files():
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
+    return sorted(store, key=str)
+
+
+def build(inputs: list[Path], *, output: Path, settings: Settings,
+          progress: Callable[[ArticleResult], None] | None = None) -> BuildReport:
+    """Build the dataset at ``output`` from article files and folders; see the module docstring."""
+    fmt = DatasetFormat.from_path(output)
+    sources, bad_inputs = discover(inputs)
+    if not sources and not bad_inputs:
+        raise UsageError("no article files found in the inputs", path=", ".join(map(str, inputs)),
+                         fix="pass .txt or .jsonl files, or folders holding them")
+    cache = Cache(settings.cache_dir or output.parent / ".dtkg-cache", settings=settings)
+    built: list[ArticleResult] = []
+    failed = [ArticleResult(e.path or "?", "", error=str(e)) for e in bad_inputs]
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".nq.tmp", dir=output.parent if output.parent.exists() else None)
+    tmp = Path(tmp_name)
+    processed = reused = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(ox.serialize(reference_quads(settings.base_iri), format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+            for result in _results(sources, settings, cache):
+                if progress:
+                    progress(result)
+                if result.error:
+                    failed.append(result)
+                    continue
+                built.append(result)
+                processed += not result.cached
+                reused += result.cached
+                out.write(result.nquads)
+        if not built:
+            raise IngestError("no input could be read as an article", path=", ".join(map(str, inputs)),
+                              fix="see the errors above for each file")
+        validation = _finish(tmp, output, fmt, settings, built)
+    finally:
+        tmp.unlink(missing_ok=True)
+    report_path = _write_report(output, validation) if validation else None
+    return BuildReport(output, report_path, tuple(built), tuple(failed), validation, processed, reused)
+
+
+def _results(sources: list[Source], settings: Settings, cache: Cache) -> Iterator[ArticleResult]:
+    """Results in source order: cached ones straight from the cache, the rest from the workers."""
+    pending = [s for s in sources if cache.get(s) is None]
+    if settings.workers > 1 and len(pending) > 2:
+        with ProcessPoolExecutor(max_workers=min(settings.workers, len(pending)), initializer=_init_worker,
+                                 initargs=(settings,)) as pool:
+            fresh = dict(zip([s.key for s in pending], pool.map(_process, pending, chunksize=4)))
+            yield from _ordered(sources, cache, fresh)
+    else:
+        worker = _Worker(settings) if pending else None
+        for source in sources:
+            hit = cache.get(source)
+            if hit is not None:
+                yield hit
+                continue
+            assert worker is not None
+            result = worker.process(source)
+            cache.put(source, result)
+            yield result
+
+
+def _ordered(sources: list[Source], cache: Cache, fresh: dict[str, ArticleResult]) -> Iterator[ArticleResult]:
+    for source in sources:
+        if source.key in fresh:
+            cache.put(source, fresh[source.key])
+            yield fresh[source.key]
+        else:
+            hit = cache.get(source)
+            assert hit is not None
+            yield hit
+
+
+def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
+            built: list[ArticleResult]) -> ValidationRun | None:
+    """Validate the cross-article shapes and move the dataset into place in its format."""
+    store = ox.Store()
+    store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
+    validation = None
+    if settings.validate:
+        validator = Validator()
+        cross = validator.validate(to_rdflib(list(store)), cross=True)
+        findings = tuple(f for r in built for f in r.findings) + cross.findings
+        targeted: dict[str, int] = {}
+        for r in built:
+            for shape, n in r.targeted:
+                targeted[shape] = targeted.get(shape, 0) + n
+        for shape, n in cross.targeted.items():
+            targeted[shape] = targeted.get(shape, 0) + n
+        validation = ValidationRun(findings, targeted, cross.report)
+    write_quads(store, output, fmt)
+    return validation
+
+
+def _write_report(output: Path, validation: ValidationRun) -> Path:
+    from dtkg.validate.report import render, ReportFormat
+
+    path = output.with_name(output.name + ".validation.txt")
+    with atomic_writer(path, "w") as handle:
+        handle.write(render(validation, ReportFormat.TEXT))
+    return path
+
+
+def content_key(source: Source, raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
