@@ -139,7 +139,9 @@ def read_manifest(path: Path) -> list[ProtocolTest]:
             (Path(url2pathname(urlsplit(str(graph.value(d, UT.graph))).path)), str(graph.value(d, rdflib.RDFS.label)))
             for d in graph.objects(entry, UT.graphData)
         )
-        tests.append(ProtocolTest(str(entry).rsplit("#", 1)[1], str(graph.value(entry, MF.name)), data, tuple(requests)))
+        tests.append(
+            ProtocolTest(str(entry).rsplit("#", 1)[1], str(graph.value(entry, MF.name)), data, tuple(requests))
+        )
     return tests
 
 
@@ -224,8 +226,15 @@ def test_protocol_manifest_counts() -> None:
     assert SKIPPED == {}
     assert len(outcomes["as written"]) == PROTOCOL_ENTRIES - REFUSED_UPDATES
     assert sorted(outcomes["refused update"]) == sorted(
-        ["update_dataset_default_graph", "update_dataset_default_graphs", "update_dataset_named_graphs",
-         "update_dataset_full", "update_post_form", "update_post_direct", "update_base_uri"]
+        [
+            "update_dataset_default_graph",
+            "update_dataset_default_graphs",
+            "update_dataset_named_graphs",
+            "update_dataset_full",
+            "update_post_form",
+            "update_post_direct",
+            "update_base_uri",
+        ]
     )
     assert sum(name.startswith("bad_") for name in outcomes["as written"]) == 14
 
@@ -240,7 +249,12 @@ def sd_entries() -> list[str]:
 
 
 SD_TESTS = sd_entries() if SD_MANIFEST.is_file() else []
-SD_FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+SD_FORMATS = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
 ENDPOINT = "http://www.example/sparql"
 
 
@@ -273,7 +287,11 @@ def sd_conforms_to_schema() -> None:
     assert conforms, report
 
 
-SD_CHECKS = {"returns-rdf": sd_returns_rdf, "has-endpoint-triple": sd_has_endpoint_triple, "conforms-to-schema": sd_conforms_to_schema}
+SD_CHECKS = {
+    "returns-rdf": sd_returns_rdf,
+    "has-endpoint-triple": sd_has_endpoint_triple,
+    "conforms-to-schema": sd_conforms_to_schema,
+}
 
 
 @pytest.mark.skipif(not SD_MANIFEST.is_file(), reason=f"SD manifest not found at {SD_MANIFEST}")

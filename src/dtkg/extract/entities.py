@@ -19,8 +19,7 @@ from dtkg import iris
 from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
 from dtkg.model import Article, EntityType
 
-_SYL = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*"
-_RUN = re.compile(rf"{_SYL}(?:[ \u00a0]+{_SYL}){{1,4}}")
+_WORD = re.compile(r"[^\W\d_]+")
 _HONORIFIC = re.compile(r"(?:ông|bà|anh|chị|Ông|Bà|Anh|Chị|đồng chí|Đồng chí|GS|PGS|TS|ThS|GS\.TS|PGS\.TS)\.?\s+$")
 _ORG_HEAD = (
     r"Tập đoàn|Tổng công ty|Tổng Công ty|Công ty cổ phần|Công ty Cổ phần|Công ty TNHH|Công ty|Ngân hàng|Hiệp hội|"
@@ -70,6 +69,24 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
         elif line and not line.startswith(("#", "[")):
             bucket.update(line.split())
     return frozenset(strong), frozenset(weak)
+
+
+def _capitalised_runs(segment: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words separated by single spaces."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for m in _WORD.finditer(segment):
+        word = m.group(0)
+        capitalised = word[0].isupper() and (len(word) == 1 or not word[1:].isupper())
+        if capitalised and current and segment[current[-1][1]: m.start()] == " ":
+            current.append((m.start(), m.end(), word))
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [(m.start(), m.end(), word)] if capitalised else []
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
 
 
 def _entity_type(entry: Entry) -> EntityType:
@@ -150,16 +167,15 @@ class EntityFinder:
     def _persons(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
         strong, weak = surnames()
         out: list[Found] = []
-        for m in _RUN.finditer(segment):
-            words = m.group(0).split()
-            s = m.start()
-            while words and words[0] not in strong | weak:
-                s += len(words[0]) + 1
-                words = words[1:]
-            if len(words) < 2:
+        for run in _capitalised_runs(segment):
+            while run and run[0][2] not in strong | weak:
+                run = run[1:]
+            run = run[:4]
+            if len(run) < 2:
                 continue
+            words = [w for _, _, w in run]
+            s, e = run[0][0], run[-1][1]
             surface = " ".join(words)
-            e = s + len(segment[s:].split(words[-1], 1)[0]) + len(words[-1])
             if _overlaps(s, e, taken):
                 continue
             cued = bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])

@@ -17,6 +17,7 @@ _VERBS = (
     r"yêu cầu|tin tưởng|phân tích|lưu ý|kỳ vọng|thông tin|khẳng định rằng|cam kết|nhấn mạnh rằng|đánh giá|"
     r"trao đổi|mong muốn|tâm sự|giải thích|kể|nhắn nhủ|chỉ đạo|trả lời|thừa nhận|bộc bạch"
 )
+_CONTENT_VERBS = frozenset({"tin tưởng", "mong muốn", "đề nghị", "yêu cầu", "kỳ vọng", "cam kết", "chỉ đạo"})
 _QUOTED = re.compile(r"“(?P<a>[^”]{12,})”|\"(?P<b>[^\"]{12,})\"")
 _REPORTED = re.compile(rf"(?<!\w)(?:{_VERBS})(?:\s+rằng)?\s*(?:[:,]\s*|\s+)(?P<rest>.{{12,}})$")
 _VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:ông|bà)\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
@@ -69,10 +70,8 @@ def _pronoun_speaks(text: str, m: re.Match[str]) -> bool:
 def _reported(text: str, persons: list[Found], offset: int, evidence: Evidence, last_person: str | None) -> list[Quote]:
     for p in persons:
         tail = text[p.end - offset:]
-        m = re.match(rf"^(?:,[^,]{{0,120}},)?\s*(?:cũng\s+|đã\s+)?(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*(?P<rest>.{{12,}})$", tail)
+        m = re.match(rf"^(?:,[^,]{{0,120}},)?\s*(?:cũng\s+|đã\s+)?(?P<verb>{_VERBS})(?:\s+rằng)?\s*[:,]?\s*(?P<rest>.{{12,}})$", tail)
         if m and len(m.group("rest").split()) >= 4:
-            return [Quote(p.iri, m.group("rest").strip().rstrip("."), False, evidence, 0.6)]
-    m = re.match(rf"^(?:Đồng thời,\s*|Theo\s+)?(?:ông|bà)\s+(?:cũng\s+)?(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*(?P<rest>.{{12,}})$", text)
-    if m and last_person:
-        return [Quote(last_person, m.group("rest").strip().rstrip("."), False, evidence, 0.5)]
+            content = m.group("rest") if m.group("verb") not in _CONTENT_VERBS else m.group("verb") + " " + m.group("rest")
+            return [Quote(p.iri, content.strip().rstrip("."), False, evidence, 0.6)]
     return []

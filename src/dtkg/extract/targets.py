@@ -18,7 +18,7 @@ from dtkg.model import Article, EntityType, Evidence, Target
 
 _GOAL_VERBS = (
     "hoàn thành|triển khai|xây dựng|phát triển|trở thành|hình thành|phổ cập|nâng cao|đạt|đưa|có|nằm trong|đứng trong|"
-    "vào top|lọt top|thuộc nhóm|tăng|giảm|cung cấp|số hóa|kết nối|chuyển đổi|phủ sóng|đào tạo|thu hút|hoàn tất"
+    "vào top|lọt top|thuộc nhóm|tăng|giảm|cung cấp|số hóa|kết nối|phủ sóng|đào tạo|thu hút|hoàn tất"
 )
 _GOAL = re.compile(rf"(?<!\w)(?:{_GOAL_VERBS})(?!\w)")
 _CUE = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|đảm bảo|bảo đảm|cam kết|\bsẽ\b|kỳ vọng|hướng tới|top\s+\d+|nhóm\s+\d+", re.I)
@@ -68,7 +68,9 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
 def _segments(text: str) -> list[tuple[int, int]]:
     """Split a sentence into target-sized segments: at ';' and before a new year cue."""
     cuts = [0]
-    for m in re.finditer(r";\s*|\.\s+|,\s+(?=(?:để\s+)?(?:đến|tới)\s+(?:năm\s+)?(?:19|20)\d\d)|\s+để\s+(?=(?:đến|tới)\s+năm)", text):
+    for m in re.finditer(
+        r";\s*|\.\s+|,\s+(?=(?:(?:để|nhằm|đảm bảo|bảo đảm|phấn đấu)\s+)?(?:đến|tới)\s+(?:năm\s+)?(?:19|20)\d\d)"
+        r"|,\s+(?=(?:phấn đấu|đảm bảo|bảo đảm|mục tiêu|nhằm)\s)|\s+để\s+(?=(?:đến|tới)\s+năm)", text):
         cuts.append(m.end())
     cuts.append(len(text))
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
@@ -93,6 +95,10 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
 
 
 def _goals(segment: str) -> list[str]:
+    segment = segment.strip(" ,.;")
+    fronted = re.match(rf"^(?:(?:để|nhằm|đảm bảo|bảo đảm|phấn đấu|cụ thể)\s+)?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,\s*", segment, re.I)
+    if fronted:
+        segment = segment[fronted.end():]
     goal = _GOAL.search(segment)
     if goal is None and not _TOP.search(segment):
         return []
@@ -112,7 +118,12 @@ def _goals(segment: str) -> list[str]:
 
 
 def _core(text: str) -> str:
-    return re.sub(r"\s+(?:toàn diện|hoàn chỉnh|thành công)$", "", text.lower()).strip()
+    """The goal without its lead-in ("đưa địa phương này …") and qualifiers, for de-duplication."""
+    text = text.lower()
+    inner = [m for m in _GOAL.finditer(text) if m.group(0) not in {"đưa", "có"}]
+    if inner:
+        text = text[inner[0].start():]
+    return re.sub(r"\s+(?:toàn diện|hoàn chỉnh|thành công)$", "", text).strip()
 
 
 def _dedupe(goals: list[_Goal]) -> list[_Goal]:

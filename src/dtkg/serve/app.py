@@ -13,6 +13,7 @@ Routes, in the order they are matched:
 from __future__ import annotations
 
 import string
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -113,7 +114,10 @@ def _packaged_ontology_dir() -> Path | None:
         return None
 
 
-def _handler(service: Service, endpoint):  # type: ignore[no-untyped-def]
+Endpoint = Callable[[Service, Request], Awaitable[Response]]
+
+
+def _handler(service: Service, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     """A Starlette endpoint calling ``endpoint(service, request)``."""
 
     async def handle(request: Request) -> Response:
@@ -217,22 +221,21 @@ async def sparql(service: Service, request: Request) -> Response:
         return text(exc.status, exc.message)
     except NotAcceptable as exc:
         return text(406, str(exc))
-    except (OSError, RuntimeError, ValueError) as exc:
-        return text(500, str(ServeError(f"the query failed: {exc}")))
+    except ServeError as exc:
+        return text(500, str(exc))
 
 
 async def answer(service: Service, request: Request, operation: QueryRequest) -> Response:
     """Run the query and send its results in the negotiated representation."""
-    body, representation = await run_in_threadpool(
-        run_query, service, operation, accept=request.headers.get("accept")
-    )
+    body, representation = await run_in_threadpool(run_query, service, operation, accept=request.headers.get("accept"))
     return represented(body, representation)
 
 
 def run_query(service: Service, operation: QueryRequest, *, accept: str | None) -> tuple[bytes | str, Representation]:
     """Evaluate, choose a representation and write the results, all on one thread.
 
-    pyoxigraph's result iterators must be used and dropped on the thread that made them.
+    pyoxigraph's result iterators must be used and dropped on the thread that made them, so
+    no exception leaving here may hold them: evaluation failures become a fresh :class:`ServeError`.
     """
     results = evaluate(service.store, operation, base_iri=service.site.base_iri)
     try:
@@ -240,8 +243,11 @@ def run_query(service: Service, operation: QueryRequest, *, accept: str | None) 
         if representation.html:
             return results_page(operation.query, table(results, service.viewer())), representation
         return serialize(results, representation, prefixes=service.site.rdf_prefixes), representation
+    except (OSError, RuntimeError, ValueError) as exc:
+        message = str(exc)
     finally:
         del results
+    raise ServeError(f"the query failed: {message}")
 
 
 def service_description(request: Request) -> Response:
@@ -292,7 +298,7 @@ async def described(service: Service, request: Request, candidates: list[str]) -
 def description_body(service: Service, iri: str, representation: Representation, path: str) -> bytes | str:
     """The description of ``iri`` written as ``representation``."""
     outbound, inbound = desc.describe(service.store, iri)
-    if representation.html:
+    if representation.rdf is None:
         return resource_page(service, iri, outbound, inbound, path)
     quads = list(dict.fromkeys(outbound + inbound))
     items = quads if representation.rdf.supports_datasets else desc.as_triples(quads)

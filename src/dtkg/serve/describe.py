@@ -24,7 +24,9 @@ def outbound(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Q
     """Quads with ``subject`` as subject, in any graph, plus those of the blank nodes they reach."""
     quads: list[ox.Quad] = []
     seen: set[ox.BlankNode] = set()
-    pending: list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None]] = [(subject, None)]
+    pending: list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None]] = [
+        (subject, None)
+    ]
     while pending:
         node, graph = pending.pop()
         for quad in store.quads_for_pattern(node, None, None, graph):

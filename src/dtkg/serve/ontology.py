@@ -31,7 +31,11 @@ KINDS = {
     f"{OWL}AnnotationProperty": "annotation property",
     f"{RDF}Property": "property",
 }
-FLAGS = {f"{OWL}FunctionalProperty": "functional", f"{OWL}TransitiveProperty": "transitive", f"{OWL}SymmetricProperty": "symmetric"}
+FLAGS = {
+    f"{OWL}FunctionalProperty": "functional",
+    f"{OWL}TransitiveProperty": "transitive",
+    f"{OWL}SymmetricProperty": "symmetric",
+}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Index = dict[str, dict[str, list[Term]]]

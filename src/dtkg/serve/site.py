@@ -66,7 +66,7 @@ class Site:
         if iri.startswith(CONCEPTS):
             return CONCEPT_PATH + iri[len(CONCEPTS) :]
         if iri.startswith(ONTOLOGY):
-            return f"{ONTOLOGY_PATH}#{iri[len(ONTOLOGY):]}"
+            return f"{ONTOLOGY_PATH}#{iri[len(ONTOLOGY) :]}"
         if iri == ONTOLOGY_IRI:
             return ONTOLOGY_PATH
         return iri

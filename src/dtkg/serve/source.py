@@ -54,7 +54,10 @@ def run(source: Path, *, host: str = "127.0.0.1", port: int = 8000, base_iri: st
     bound_host, bound_port = sock.getsockname()[:2]
     logging.getLogger("uvicorn.error").info(
         "dtkg serving %s at http://%s:%d/ (SPARQL endpoint /sparql, data under %s)",
-        source, bound_host, bound_port, base_iri,
+        source,
+        bound_host,
+        bound_port,
+        base_iri,
     )
     with sock:
         server.run(sockets=[sock])

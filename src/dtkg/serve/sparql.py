@@ -62,7 +62,7 @@ class Table:
 def serialize(results: Results, representation: Representation, *, prefixes: dict[str, str]) -> bytes:
     """The results written as ``representation`` (not HTML: see :func:`table`)."""
     if representation.results is not None and not isinstance(results, ox.QueryTriples):
-        return results.serialize(format=representation.results)
+        return results.serialize(format=representation.results) or b""
     if representation.rdf is not None and isinstance(results, ox.QueryTriples):
         return ox.serialize(results, format=representation.rdf, prefixes=prefixes) or b""
     raise ValueError(f"{representation.media_type} cannot carry these results")
