@@ -527,6 +527,33 @@ def test_another_base_iri_is_served_under_its_own_path() -> None:
         assert '<a href="/data/article/a1"' in html
 
 
+def test_percent_encoded_paths_reach_unicode_iris() -> None:
+    store = ox.Store()
+    place = ox.NamedNode(f"{ID}place/hà-nội")
+    name = ox.Literal("Hà Nội", language="vi")
+    store.add(ox.Quad(place, ox.NamedNode(f"{SKOS}prefLabel"), name, ox.NamedNode(f"{ID}g")))
+    with TestClient(create_app(store, base_iri=BASE, ontology_dir=ONTOLOGY_DIR)) as unicode_client:
+        response = unicode_client.get("/id/place/h%C3%A0-n%E1%BB%99i", headers={"accept": "application/n-triples"})
+        assert response.status_code == 200
+        assert response.text == f'<{ID}place/hà-nội> <{SKOS}prefLabel> "Hà Nội"@vi .\n'
+
+
+def test_a_hash_base_iri_serves_sparql_but_no_paths(store: ox.Store) -> None:
+    with TestClient(create_app(store, base_iri="http://127.0.0.1:8000/kg#", ontology_dir=ONTOLOGY_DIR)) as hashed:
+        assert hashed.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert hashed.get("/kg").status_code == 404
+
+
+def test_a_failing_evaluation_is_500_with_the_reason(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr("dtkg.serve.endpoint.serialize", broken)
+    response = client.get("/sparql", params={"query": ORGS})
+    assert response.status_code == 500
+    assert response.text == "the query failed: disk on fire\n"
+
+
 # ---------------------------------------------------------------- ontology
 
 

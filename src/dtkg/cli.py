@@ -52,7 +52,7 @@ def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: up to 4)")
     p.add_argument("--cache", type=Path, default=None, help="cache folder (default: .dtkg-cache beside the output)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
-    p.add_argument("--max-article-mb", type=float, default=20.0, help="refuse articles larger than this (default 20)")
+    p.add_argument("--max-article-mb", type=float, default=20.0, help="refuse articles larger than this many MiB (default 20)")
     p.add_argument("--quiet", "-q", action="store_true", help="only the one-line summary")
 
 

@@ -44,7 +44,7 @@ class Source:
         size = self.path.stat().st_size
         if size > max_bytes:
             raise IngestError(
-                f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one article",
+                f"the file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit for one article",
                 path=self.name,
                 fix="split it into articles (one per file or JSON Lines record) or raise --max-article-mb",
             )

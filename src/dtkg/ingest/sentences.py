@@ -38,6 +38,9 @@ def _split_region(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth += 1
         elif ch in _OPENERS.values():
             depth = max(0, depth - 1)
+            if depth == 0 and i > start and text[i - 1] in ".!?…" and _is_boundary(text, i, end):
+                bounds.append((cursor, i + 1))
+                cursor = i + 1
         elif ch == '"':
             straight_open = not straight_open
         elif ch == "\n":

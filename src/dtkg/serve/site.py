@@ -17,6 +17,7 @@ from dtkg.iris import CONCEPTS, ONTOLOGY
 from dtkg.store import PREFIXES
 
 ONTOLOGY_IRI = ONTOLOGY.rstrip("#")
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ONTOLOGY_PATH = "/ontology"
 CONCEPT_PATH = "/concept/"
 
@@ -48,12 +49,12 @@ class Site:
     @property
     def rdf_prefixes(self) -> dict[str, str]:
         """Prefixes for writing RDF: the usual vocabularies (data IRIs stay whole, they hold slashes)."""
-        return dict(PREFIXES)
+        return {**PREFIXES, "rdf": RDF}
 
     @property
     def display_prefixes(self) -> dict[str, str]:
         """Prefixes for showing IRIs on pages: the usual vocabularies plus ``id:`` for the base IRI."""
-        return {**PREFIXES, "id": self.base_iri}
+        return {**self.rdf_prefixes, "id": self.base_iri}
 
     def iris_for_path(self, raw_path: str) -> list[str]:
         """The IRIs a request path may name, as sent (percent-encoded) and decoded; empty if not data."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -13,6 +14,7 @@ from dtkg.serve.protocol import ProtocolError, QueryRequest
 from dtkg.serve.views import TermView, Viewer, render
 
 HTML_ROW_LIMIT = 10_000
+QUERIES = Path(__file__).resolve().parent / "queries"
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -94,3 +96,8 @@ def _rows(terms: object, viewer: Viewer, limit: int) -> list[list[TermView]]:
 def results_page(query: str, result_table: Table | None) -> str:
     """The HTML page showing a query and its results (or just the query form, when there are none)."""
     return render("results.html", query=query, table=result_table)
+
+
+def example_query() -> str:
+    """The query the forms start with."""
+    return (QUERIES / "example.rq").read_text(encoding="utf-8")

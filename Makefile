@@ -1,0 +1,42 @@
+# One entry point for setting up, running and testing dtkg on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup run build validate serve test test-fast wheel clean
+
+$(BIN)/dtkg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(BIN)/dtkg
+
+setup: $(BIN)/dtkg
+
+## build → validate → serve the bundled sample articles at http://$(HOST):$(PORT)/
+run: build validate serve
+
+build: setup
+	$(BIN)/dtkg build examples/articles --output $(OUT)/kg.nq
+
+validate: setup
+	$(BIN)/dtkg validate $(OUT)/kg.nq
+
+serve: setup
+	$(BIN)/dtkg serve $(OUT)/kg.nq --host $(HOST) --port $(PORT)
+
+## the whole test suite (starts the real servers it needs on loopback)
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not server and not slow"
+
+wheel: setup
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist
+
+clean:
+	rm -rf $(OUT) dist build .pytest_cache

@@ -1,0 +1,57 @@
+"""The HTML-first routes: the landing page and the ontology (as RDF, or documented for browsers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dtkg.serve import formats
+from dtkg.serve.formats import NotAcceptable, Representation
+from dtkg.serve.responses import alternates, choose_for, represented, text
+from dtkg.serve.service import Service
+from dtkg.serve.sparql import example_query
+from dtkg.serve.views import render
+
+
+async def landing(service: Service, request: Request) -> Response:
+    """The landing page: statistics, links and a query form."""
+    try:
+        representation = choose_for(request, formats.PAGE_OFFERS)
+    except NotAcceptable as exc:
+        return text(406, str(exc))
+    stats = await run_in_threadpool(service.stats)
+    page = render(
+        "index.html",
+        stats=stats,
+        base_iri=service.site.base_iri,
+        data_path=service.site.data_path if service.site.dereferenceable else None,
+        query=example_query(),
+    )
+    return represented(page, representation)
+
+
+async def ontology(service: Service, request: Request) -> Response:
+    """The ontology as RDF, or its documentation page for browsers."""
+    if service.ontology_file is None:
+        return text(404, "no ontology is served here (no dtkg.ttl in the ontology folder)")
+    try:
+        representation = choose_for(request, formats.ONTOLOGY_OFFERS)
+    except NotAcceptable as exc:
+        return text(406, str(exc))
+    if representation.html:
+        doc = await run_in_threadpool(lambda: service.ontology_doc)
+        page = render("ontology.html", doc=doc, alternates=alternates(request.url.path, formats.ONTOLOGY_OFFERS))
+        return represented(page, representation)
+    return represented(ontology_body(service.ontology_file, representation), representation)
+
+
+def ontology_body(path: Path, representation: Representation) -> bytes:
+    """The ontology file as is (Turtle) or converted to ``representation``."""
+    if representation.rdf is ox.RdfFormat.TURTLE:
+        return path.read_bytes()
+    triples = [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    return ox.serialize(triples, format=representation.rdf) or b""

@@ -1,0 +1,87 @@
+"""HTTP plumbing shared by the routes: answers, negotiation from a request, links, CORS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dtkg.serve import formats
+from dtkg.serve.formats import Representation
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+def text(status: int, message: str) -> Response:
+    """A plain-text answer, for errors."""
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+def represented(body: bytes | str, representation: Representation, *, location: str | None = None) -> Response:
+    """A 200 answer in ``representation``, marked as negotiated on Accept."""
+    headers = {"Vary": "Accept"}
+    if location:
+        headers["Content-Location"] = location
+    return Response(body, media_type=representation.media_type, headers=headers)
+
+
+def choose_for(request: Request, offered: tuple[Representation, ...], fmt: str | None = None) -> Representation:
+    """The representation for ``request``: its ``format`` parameter, else its Accept header."""
+    return formats.choose(offered, accept=request.headers.get("accept"), fmt=fmt or request.query_params.get("format"))
+
+
+def raw_path(request: Request) -> str:
+    """The request path as sent, percent-encoding kept."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1").split("?", 1)[0] if raw else quote(request.url.path)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link on a page."""
+
+    href: str
+    text: str
+
+
+def alternates(path: str, offered: tuple[Representation, ...]) -> list[Link]:
+    """Links to the non-HTML representations of the resource at ``path``."""
+    return [Link(f"{path}?{urlencode({'format': o.name})}", o.media_type) for o in offered if not o.html]
+
+
+class CORSMiddleware:
+    """Adds ``Access-Control-Allow-Origin: *`` to every response and answers every OPTIONS (preflight) itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            await preflight(Request(scope))(scope, receive, send)
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Access-Control-Allow-Origin"] = "*"
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+
+def preflight(request: Request) -> Response:
+    """The answer to OPTIONS: allowed methods and headers, for any origin."""
+    headers = {
+        "Allow": ALLOWED_METHODS,
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": ALLOWED_METHODS,
+        "Access-Control-Allow-Headers": request.headers.get("access-control-request-headers", "*"),
+        "Access-Control-Max-Age": "86400",
+    }
+    return Response(status_code=204, headers=headers)
