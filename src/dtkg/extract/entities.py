@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dtkg import iris
 from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
+from dtkg.extract.patterns import LO, NAME_UNIT, UP
 from dtkg.model import Article, EntityType
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -25,14 +26,19 @@ _ORG_HEAD = (
     r"Tập đoàn|Tổng công ty|Tổng Công ty|Công ty cổ phần|Công ty Cổ phần|Công ty TNHH|Công ty|Ngân hàng|Hiệp hội|"
     r"Học viện|Trường Đại học|Đại học|Viện|Sở|Bộ|Cục|Vụ|Ban|Quỹ|Liên minh|Hội|Ủy ban|Uỷ ban|Văn phòng|Báo|Đài|Bưu điện"
 )
-_ORG_TAIL = r"(?:[A-ZĐÀ-Ỹ0-9][\w&.\-]*)"
 _ORG = re.compile(
-    rf"(?<![\w])(?:{_ORG_HEAD})(?:\s+(?:{_ORG_TAIL}|và|&)(?=[\s,.;:)”\"]|$))+"
+    rf"(?<![\w])(?:{_ORG_HEAD})\s+{NAME_UNIT}(?:(?:\s+(?:và|&)\s+|\s*[-–]\s*|\s+){NAME_UNIT})*"
 )
+_PLACE_CLASSIFIER = re.compile(
+    rf"(?<![\w])(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|vườn quốc gia|Vườn quốc gia|khu kinh tế|Khu kinh tế|"
+    rf"bãi biển|biển|vịnh|cảng|sân bay|khu công nghệ cao|Khu công nghệ cao|cửa khẩu)\s+"
+    rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})"
+)
+_SHORT_REF = re.compile(rf"(?<![\w])(?:ông|bà|Ông|Bà)\s+(?P<name>[{UP}][{LO}]*)(?![\w])(?!\s+[{UP}])")
 _PLACE_QUALIFIER = re.compile(r"^\s+(?:tỉnh|thành phố|TP\.?)\s*$")
 GENERIC_BODIES = re.compile(
-    r"(?<!\w)(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?!\s+[A-ZĐ])"
-    r"|(?<!\w)(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)(?!\s+[A-ZĐ])"
+    r"(?<!\w)(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?!\w)"
+    r"|(?<!\w)(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)"
 )
 _LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
 
@@ -69,6 +75,20 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
         elif line and not line.startswith(("#", "[")):
             bucket.update(line.split())
     return frozenset(strong), frozenset(weak)
+
+
+def _org_end(segment: str, start: int, end: int, gaz: Gazetteer) -> int:
+    """Where an organisation's name really ends: after a province it names, before a person's name."""
+    surface = segment[start:end]
+    for p in gaz.names.find(surface):
+        if p.entry.kind is Kind.PLACE and p.entry.is_unit:
+            return start + p.end
+    strong, _weak = surnames()
+    for run in _capitalised_runs(surface):
+        for i, (s, _e, word) in enumerate(run):
+            if word in strong and len(run) - i >= 2 and s > 0:
+                return start + s
+    return end
 
 
 def _capitalised_runs(segment: str) -> list[list[tuple[int, int, str]]]:
@@ -119,6 +139,7 @@ class EntityFinder:
         for sentence in article.sentences:
             found += self._in_sentence(text, sentence.span.start, sentence.span.end)
         found = _resolve_short_names(found, text, article)
+        found = _short_references(found, text, article)
         return self._resolve_generic(found, text, article)
 
     def _in_sentence(self, text: str, start: int, end: int) -> list[Found]:
@@ -126,7 +147,13 @@ class EntityFinder:
         concept_spans = [(m.start, m.end) for m in self.gaz.concepts.find(segment)]
         found: list[Found] = []
         taken: list[tuple[int, int]] = []
-        for m in self.gaz.names.find(segment):
+        gazetteer_matches = self.gaz.names.find(segment)
+        for branch in self._branches(segment, gazetteer_matches):
+            found.append(branch)
+            taken.append((branch.start, branch.end))
+        for m in gazetteer_matches:
+            if _overlaps(m.start, m.end, taken):
+                continue
             inside_concept = any(s <= m.start and m.end <= e and (e - s) > (m.end - m.start) for s, e in concept_spans)
             if not inside_concept:
                 found.append(_from_match(m))
@@ -134,6 +161,12 @@ class EntityFinder:
         for f in self._organisations(segment, taken):
             found.append(f)
             taken.append((f.start, f.end))
+        for m in _PLACE_CLASSIFIER.finditer(segment):
+            s0, e0 = m.start("name"), m.end("name")
+            if not _overlaps(s0, e0, taken):
+                name = m.group("name")
+                found.append(Found(s0, e0, name, iris.entity(self.base, "place", name), name, EntityType.PLACE))
+                taken.append((s0, e0))
         for m in GENERIC_BODIES.finditer(segment):
             if not _overlaps(m.start(), m.end(), taken):
                 found.append(Found(m.start(), m.end(), m.group(0), "", m.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
@@ -147,21 +180,32 @@ class EntityFinder:
     def _organisations(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
         out: list[Found] = []
         for m in _ORG.finditer(segment):
-            surface = m.group(0).rstrip(" .&")
-            surface = re.sub(r"\s+(?:và|&)$", "", surface)
-            s, e = m.start(), m.start() + len(surface)
-            if len(surface.split()) < 2 or surface.split()[-1] in {"Chính", "Nhà"}:
+            s, e = m.start(), _org_end(segment, m.start(), m.end(), self.gaz)
+            surface = re.sub(r"\s+(?:và|&)$", "", segment[s:e].rstrip(" .&-–"))
+            e = s + len(surface)
+            words = surface.split()
+            if len(words) < 2 or words[-1] in {"Chính", "Nhà"}:
                 continue
             inner = [t for t in taken if s <= t[0] and t[1] <= e]
+            places = {(p.start, p.end) for p in self.gaz.names.find(surface) if p.entry.kind is Kind.PLACE}
             if _overlaps(s, e, [t for t in taken if t not in inner]):
                 continue
-            known = self.gaz.names.find(surface)
-            if known and known[-1].end == len(surface) and known[0].entry.kind is not Kind.PLACE:
-                continue  # "Tập đoàn VNPT" resolves through the gazetteer's own alias or VNPT itself
-            if any(t for t in inner):
-                continue
+            if any((t[0] - s, t[1] - s) not in places for t in inner):
+                continue  # "Tập đoàn VNPT": a known organisation, found by the gazetteer
+            local = surface.startswith(("Sở ", "Ban Chấp hành Đảng bộ", "Công an")) and not places
             out.append(Found(s, e, surface, iris.entity(self.base, "org", surface), surface, EntityType.ORGANIZATION,
-                             ministry=surface.startswith("Bộ ")))
+                             ministry=surface.startswith("Bộ "), generic=local))
+        return out
+
+    def _branches(self, segment: str, matches: list[Match]) -> list[Found]:
+        """"VNPT Quảng Trị", "Viettel Hà Nội": a company's branch in a province."""
+        out = []
+        for a, b in zip(matches, matches[1:]):
+            if (a.entry.kind is Kind.ORGANIZATION and b.entry.kind is Kind.PLACE and b.entry.is_unit
+                    and segment[a.end:b.start] == " "):
+                surface = segment[a.start:b.end]
+                name = f"{a.entry.name} {b.entry.name}"
+                out.append(Found(a.start, b.end, surface, iris.entity(self.base, "org", name), name, EntityType.ORGANIZATION))
         return out
 
     def _persons(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
@@ -191,6 +235,14 @@ class EntityFinder:
         tail = before[-40:]
         return any(m.end >= len(tail) - 1 for m in self.gaz.titles.find(tail) + self.gaz.ranks.find(tail))
 
+    def _localise(self, f: Found, main: str | None) -> Found:
+        """"Sở Thông tin và Truyền thông" → the department of the article's main province."""
+        unit = self.gaz.by_iri.get(main) if main else None
+        if unit is None:
+            return Found(f.start, f.end, f.surface, f.iri, f.name, f.type, f.governs, f.ministry)
+        name = _qualified(f.name, unit)
+        return Found(f.start, f.end, f.surface, iris.entity(self.base, "org", name), name, f.type, None, f.ministry)
+
     def _resolve_generic(self, found: list[Found], text: str, article: Article) -> list[Found]:
         """"UBND tỉnh", "Tỉnh ủy" without a name → the body of the article's main province."""
         main = main_province(found)
@@ -199,12 +251,21 @@ class EntityFinder:
             if not f.generic:
                 out.append(f)
                 continue
+            if f.type is EntityType.ORGANIZATION:
+                out.append(self._localise(f, main))
+                continue
             if main is None:
                 continue
             body = _body_entry(self.gaz, f.surface, main)
             if body is not None:
                 out.append(Found(f.start, f.end, f.surface, body.iri, body.name, EntityType.GOVERNMENT_ORGANIZATION, main, generic=True))
         return out
+
+
+def _qualified(name: str, unit: Entry) -> str:
+    kind_word = "thành phố" if iris.ONTOLOGY + "CentralCity" in unit.classes else "tỉnh"
+    name = re.sub(r"\s+(?:tỉnh|thành phố|TP\.?)$", "", name)
+    return f"{name} {kind_word} {unit.name}"
 
 
 def _body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
@@ -245,6 +306,23 @@ def _resolve_short_names(found: list[Found], text: str, article: Article) -> lis
                 f = Found(f.start, f.end, f.surface, p.iri, p.name, f.type)
         out.append(f)
     return out
+
+
+def _short_references(found: list[Found], text: str, article: Article) -> list[Found]:
+    """"ông Khoa" → the person named earlier whose name ends in "Khoa"."""
+    persons = [f for f in found if f.type is EntityType.PERSON]
+    taken = [(f.start, f.end) for f in found]
+    extra: list[Found] = []
+    for sentence in article.sentences:
+        for m in _SHORT_REF.finditer(text, sentence.span.start, sentence.span.end):
+            s, e = m.start("name"), m.end("name")
+            if _overlaps(s, e, taken):
+                continue
+            earlier = [p for p in persons if p.start < s and p.name.split()[-1] == m.group("name")]
+            if earlier:
+                p = earlier[-1]
+                extra.append(Found(s, e, m.group("name"), p.iri, p.name, EntityType.PERSON))
+    return sorted(found + extra, key=lambda f: f.start)
 
 
 def local_reference(text: str) -> list[tuple[int, int]]:

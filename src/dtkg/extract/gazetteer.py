@@ -146,6 +146,7 @@ def _governing_bodies(base: str, unit: Entry, surfaces: list[str]) -> list[tuple
             for name in names:
                 for connector in ("tỉnh", "thành phố", "TP", "TP.", ""):
                     out.append((" ".join(f"{form} {connector} {name}".split()), entry))
+                out.append((f"{form} TP.{name}", entry))
     party = "Thành ủy" if city else "Tỉnh ủy"
     entry = Entry(iris.governing_body(base, "tinh-uy", place_slug), f"{party} {unit.name}", Kind.GOVERNMENT,
                   frozenset({SCHEMA + "GovernmentOrganization"}), unit.iri)
@@ -182,6 +183,8 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
         bucket.extend((s, entry) for s in surfaces)
         if entry.is_unit:
             named.extend(_governing_bodies(base, entry, surfaces))
+            if DTKG + "CentralCity" in classes:
+                named.extend((f"{prefix}{entry.name}", entry) for prefix in ("TP.", "TP. ", "TP ", "thành phố ", "Thành phố "))
     by_iri = {e.iri: e for e in entries} | {e.iri: e for _, e in named}
     return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
                      Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri)

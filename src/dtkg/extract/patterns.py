@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+#: A capitalised word (or an acronym) and at most one lowercase word after it: "Thông tin".
+NAME_UNIT = rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)(?:\s+[{LO}]+)?"
 YEAR = r"(?:19|20)\d\d"
 PERIOD = re.compile(
     rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
