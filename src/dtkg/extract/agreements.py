@@ -91,7 +91,33 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
         if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
             continue
         drafts.append(_Draft(_draft(article, sentence, parties), sentence))
-    return [(d.agreement, d.sentence) for d in _merge(drafts)]
+    drafts = _merge(drafts)
+    drafts += _earlier_between_same_parties(article, drafts)
+    return [(d.agreement, d.sentence) for d in drafts]
+
+
+def _earlier_between_same_parties(article: Article, drafts: list[_Draft]) -> list[_Draft]:
+    """"… tiếp nối văn bản hợp tác giai đoạn 2021-2023 mà hai bên ký năm 2021": an earlier agreement."""
+    current = [d for d in drafts if not d.agreement.earlier]
+    if len(current) != 1:
+        return []
+    main = current[0]
+    out: list[_Draft] = []
+    for sentence in article.sentences:
+        text = sentence.text
+        if sentence.index == main.sentence.index or not _NOUN.search(text) or not re.search(r"hai bên|các bên", text):
+            continue
+        period = PERIOD.search(text)
+        if not _EARLIER.search(text) or not period:
+            continue
+        start, end = int(period.group("start")), int(period.group("end"))
+        if (start, end) == (main.agreement.start, main.agreement.end):
+            continue
+        earlier = Agreement(kind=_kind(text), parties=main.agreement.parties, label=_label(_kind(text)),
+                            evidence=Evidence(sentence.index, sentence.span, text), start=start, end=end,
+                            earlier=True, confidence=0.6)
+        out.append(_Draft(earlier, sentence))
+    return out
 
 
 def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Agreement:
@@ -109,12 +135,21 @@ def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Ag
     )
 
 
+def reference_date(article: Article) -> str | None:
+    """The article's date, or failing that the latest full date its text gives."""
+    if article.published:
+        return article.published
+    full = [d.iso for d in find_dates(article.text) if d.iso and d.year_given]
+    return max(full) if full else None
+
+
 def _signing_date(article: Article, sentence: Sentence) -> str | None:
-    dates = [d for d in find_dates(sentence.text, reference=article.published) if d.iso]
+    reference = reference_date(article)
+    dates = [d for d in find_dates(sentence.text, reference=reference) if d.iso]
     if dates:
         return dates[0].iso
     first_body = next((s for s in article.sentences if s.paragraph == (1 if article.title else 0)), None)
-    lead = find_dates(first_body.text[:40], reference=article.published) if first_body else []
+    lead = find_dates(first_body.text[:40], reference=reference) if first_body else []
     if lead and lead[0].iso and sentence.paragraph <= (1 if article.title else 0) + 1:
         return lead[0].iso
     return None

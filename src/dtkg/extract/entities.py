@@ -223,7 +223,7 @@ class EntityFinder:
             if _overlaps(s, e, taken):
                 continue
             cued = bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])
-            if words[0] in weak and not cued:
+            if words[0] in weak and not cued and len(words) < 3:
                 continue
             if len(words) == 2 and not cued and words[0] not in strong:
                 continue

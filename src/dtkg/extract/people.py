@@ -45,12 +45,18 @@ class _Item:
 def _items(text: str, start: int, end: int, gaz: Gazetteer, mentions: list[Found]) -> list[_Item]:
     segment = text[start:end]
     items: list[_Item] = []
+    org_starts = sorted(f.start - start for f in mentions if start <= f.start < end and f.type is not EntityType.PERSON)
     for m in gaz.titles.find(segment):
-        s = m.start
+        s, e = m.start, m.end
+        inside = [o for o in org_starts if s < o < e]
+        if inside:  # "Giám đốc Sở …": the title ends where the organisation begins
+            e = inside[0]
+            while e > s and segment[e - 1] == " ":
+                e -= 1
         mod = _MODIFIER.search(segment[:s])
         if mod:
             s = mod.start()
-        items.append(_Item(start + s, start + m.end, "title", segment[s : m.end]))
+        items.append(_Item(start + s, start + e, "title", segment[s:e]))
     for m in gaz.ranks.find(segment):
         items.append(_Item(start + m.start, start + m.end, "rank", m.entry.iri))
     for f in mentions:
