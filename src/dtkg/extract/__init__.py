@@ -29,7 +29,7 @@ _BACKGROUND = re.compile(
     r"^(?:Hiện nay|Hiện tại|Vừa qua|Trước đó|Trước đây|Thời gian qua|Những năm qua|Trong những năm qua|Đến nay|"
     r"Tính đến|Được biết|Năm (?:19|20)\d\d|Từ năm)\b"
 )
-_GROUP_REF = re.compile(r"(?<!\w)(?:hai bên|các bên|ba bên)(?!\w)", re.I)
+_GROUP_REF = re.compile(r"(?<!\w)(?:hai bên|các bên|ba bên|theo thỏa thuận|theo thoả thuận|theo nội dung đã ký)(?!\w)", re.I)
 
 
 class Extractor:
@@ -60,12 +60,8 @@ class Extractor:
         awards, projects = extract_awards(article, mentions, self.base)
         concepts = find_concepts(article, self.gaz) if not agreements else []
         entities = _entities(mentions) + tuple(Entity(iri, EntityType.PROJECT, name) for iri, name in projects)
-        org_entities = {e.iri: e for e in entities}
-        for m in memberships:
-            if m.organization and m.organization not in org_entities and m.organization in self.gaz.by_iri:
-                entry = self.gaz.by_iri[m.organization]
-                entities += (Entity(entry.iri, EntityType.GOVERNMENT_ORGANIZATION, entry.name, entry.governs),)
-                org_entities[entry.iri] = entities[-1]
+        referenced = [m.organization for m in memberships] + [p for a in agreements for p in a.parties]
+        entities += self._referenced(entities, referenced)
         return Extraction(
             article,
             entities=entities,
@@ -81,6 +77,18 @@ class Extractor:
             concepts=tuple(concepts),
         )
 
+    def _referenced(self, entities: tuple[Entity, ...], iris_: list[str | None]) -> tuple[Entity, ...]:
+        """Entities that facts point to but the text did not name as such (a place's UBND)."""
+        known = {e.iri for e in entities}
+        extra: list[Entity] = []
+        for iri in iris_:
+            if iri and iri not in known and iri in self.gaz.by_iri:
+                entry = self.gaz.by_iri[iri]
+                kind = EntityType.GOVERNMENT_ORGANIZATION if entry.governs else EntityType.ORGANIZATION
+                extra.append(Entity(entry.iri, kind, entry.name, entry.governs))
+                known.add(iri)
+        return tuple(extra)
+
     def _agreements(self, article: Article, mentions: list[Found]) -> list[Agreement]:
         out = []
         for agreement, sentence in extract_agreements(article, mentions, self.gaz):
@@ -93,20 +101,19 @@ class Extractor:
         return out
 
     def _scope(self, article: Article, agreement: Agreement, sentence: Sentence, mentions: list[Found]) -> list[Sentence]:
-        """The sentences that speak about the agreement's parties (not background)."""
+        """The sentences that speak about the agreement: those naming a party (or its place, or
+        "hai bên", "theo thỏa thuận"), and the rest of their paragraph; never background."""
         parties = set(agreement.parties)
         places = {self.gaz.by_iri[p].governs for p in parties if p in self.gaz.by_iri and self.gaz.by_iri[p].governs}
         keys = parties | places
-        scope = []
+        about = {sentence.index}
         for s in article.sentences:
-            if s.index == sentence.index:
-                scope.append(s)
-                continue
             found = {f.iri for f in mentions if s.span.start <= f.start < s.span.end}
-            found |= {f.governs for f in mentions if s.span.start <= f.start < s.span.end and f.governs}
-            if (found & keys or _GROUP_REF.search(s.text)) and not _BACKGROUND.match(s.text):
-                scope.append(s)
-        return scope
+            if found & keys or _GROUP_REF.search(s.text):
+                about.add(s.index)
+        paragraphs = {s.paragraph for s in article.sentences if s.index in about and s.paragraph >= sentence.paragraph}
+        return [s for s in article.sentences
+                if (s.index in about or s.paragraph in paragraphs) and not _BACKGROUND.match(s.text)]
 
 
 def _commitment(text: str) -> str:

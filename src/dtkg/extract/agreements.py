@@ -25,6 +25,8 @@ _NOUN = re.compile(
 _SIGN = re.compile(r"(?<!\w)(?:ký|kí|ký kết|kí kết|trao|thống nhất ký|tái ký|tái kí)(?!\w)", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<!\w)(?:không|chưa|chẳng)\s+(?:\w+\s+){0,3}(?:ký|kí)", re.IGNORECASE)
 _EARLIER = re.compile(rf"(?:năm|từ năm|hồi năm|vào năm)\s+(?P<year>(?:19|20)\d\d)\b|trước đó|trước đây|tiếp nối|đã từng", re.IGNORECASE)
+_ANAPHORIC = re.compile(r"^(?:Đây là|Đó là)|(?:thỏa thuận|thoả thuận|văn bản|biên bản) (?:này|trên)", re.IGNORECASE)
+_LOCATIVE = re.compile(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$")
 _PLURAL_COUNTERPART = re.compile(r"với\s+(?:hơn|gần|trên|khoảng|nhiều|các|\d)", re.IGNORECASE)
 
 
@@ -32,6 +34,14 @@ _PLURAL_COUNTERPART = re.compile(r"với\s+(?:hơn|gần|trên|khoảng|nhiều|
 class _Draft:
     agreement: Agreement
     sentence: Sentence
+
+
+def _party_window(text: str) -> int:
+    """Parties are named up to the end of the clause that reports the signing."""
+    anchor = _SIGN.search(text) or _NOUN.search(text)
+    assert anchor is not None
+    comma = re.search(r"[,;:(]", text[anchor.end():])
+    return anchor.end() + comma.start() if comma else len(text)
 
 
 def _kind(sentence: str) -> str:
@@ -86,7 +96,11 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
         text = sentence.text
         if not _NOUN.search(text) or not _SIGN.search(text) or _NEGATED.search(text):
             continue
-        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end]
+        if _ANAPHORIC.search(text) and drafts:
+            continue  # "Đây là thỏa thuận …": more about an agreement already read
+        window_end = sentence.span.start + _party_window(text)
+        found = [f for f in mentions if sentence.span.start <= f.start < window_end
+                 and not _LOCATIVE.search(article.text[max(0, f.start - 8):f.start])]
         parties = _parties(found, gaz)
         if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
             continue
@@ -140,7 +154,7 @@ def reference_date(article: Article) -> str | None:
     if article.published:
         return article.published
     full = [d.iso for d in find_dates(article.text) if d.iso and d.year_given]
-    return max(full) if full else None
+    return f"{max(full)[:4]}-12-31" if full else None
 
 
 def _signing_date(article: Article, sentence: Sentence) -> str | None:
