@@ -73,7 +73,7 @@ class Extractor:
             quotes=tuple(extract_quotes(article, mentions)),
             documents=tuple(extract_documents(article, mentions, self.gaz, self.base)),
             awards=tuple(awards),
-            indicators=tuple(extract_indicators(article, mentions)),
+            indicators=tuple(extract_indicators(article, mentions, self.country)),
             concepts=tuple(concepts),
         )
 

@@ -1,8 +1,11 @@
-"""Figures reported about a subject: rates, counts, amounts (Vietnamese number formats).
+"""Figures reported about a subject: rates, counts, amounts and ranks (Vietnamese number formats).
 
 A number followed by a unit or a counted noun ("99,21% dân số", "72 trạm 5G", "hơn 30
-tỉnh, thành phố", "6.500 giáo viên") in a statement of fact, not a year, date, document
-number, ordinal, rank threshold or a target's figure.
+tỉnh, thành phố", "6.500 giáo viên"), a rate announced before it ("Tỷ lệ hồ sơ … đạt 62,4%")
+or a rank ("xếp thứ 41/63"), in a clause that states a fact, not a target; never a year,
+a date, a document number or an ordinal. The subject is the organisation or place named
+nearest before the figure in its clause, else in its sentence, else the article's main
+province, else the country.
 """
 
 from __future__ import annotations
@@ -13,54 +16,101 @@ from dtkg.extract.entities import Found, main_province
 from dtkg.extract.patterns import NUMBER, parse_number
 from dtkg.model import Article, EntityType, Evidence, Indicator
 
-_UNIT = re.compile(r"^\s*(?P<unit>%|phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,50})?")
-_SKIP_BEFORE = re.compile(r"(?:năm|giai đoạn|top|nhóm|thứ|lần|số|Quyết định|Nghị quyết|Kế hoạch|Đề án|ngày|tháng|quý|khóa|khoá|Điều|Khoản|hạng|mục tiêu)\s*$", re.I)
-_FUTURE = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|đến năm|tới năm|sẽ|ít nhất|kế hoạch", re.I)
+_UNIT = re.compile(r"^\s*(?P<unit>%|phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,60})?")
+_SKIP_BEFORE = re.compile(
+    r"(?:năm|giai đoạn|top|nhóm|thứ|lần|số|Quyết định|Nghị quyết|Kế hoạch|Đề án|ngày|tháng|quý|khóa|khoá|Điều|"
+    r"Khoản|hạng|mục tiêu|mức độ|cấp|tổng đài|đường dây|hotline|Tier|phiên bản|\d[,/])\s*$", re.I)
+_FUTURE = re.compile(r"phấn đấu|mục tiêu|đến năm|tới năm|\bsẽ\b|ít nhất|kế hoạch|dự kiến|kỳ vọng", re.I)
 _APPROX = re.compile(r"(?:hơn|gần|trên|khoảng|đạt|tới|lên|có|với)\s*$", re.I)
-_NOT_COUNTED = re.compile(r"^(?:năm|tháng|ngày|giờ|phút|tuổi|lần|G\b|giây)", re.I)
+_NOT_COUNTED = re.compile(r"^(?:năm|tháng|ngày|giờ|phút|tuổi|lần|giây|G\b)", re.I)
+_FUNCTION_WORDS = frozenset("mới đã đạt là được có sẽ và hoặc trong của cho với tại từ đến so vẫn còn chỉ".split())
+_RATE = re.compile(r"(?:[Tt]ỷ lệ|[Tt]ỉ lệ|[Tt]ỷ trọng)\s+(?P<about>[^,;:]{3,80}?)\s+(?:của\s+[^,;:]{1,40}?\s+)?"
+                   r"(?:mới\s+|chỉ\s+|đã\s+|ước\s+)*(?:đạt|là|chiếm|ở mức|lên tới|tăng lên)\s+(?:khoảng\s+|gần\s+|hơn\s+)?$")
+_RANK = re.compile(r"(?:xếp|đứng|xếp hạng)\s+(?:thứ\s+)?(?P<n>\d{1,3})(?:/(?P<of>\d{1,3}))?(?P<rest>[^,.;]{0,80})")
 
 
-def extract_indicators(article: Article, mentions: list[Found]) -> list[Indicator]:
-    main = main_province(mentions)
+def extract_indicators(article: Article, mentions: list[Found], country: str | None = None) -> list[Indicator]:
+    main = main_province(mentions) or country
     out: list[Indicator] = []
     for sentence in article.sentences:
         text = sentence.text
-        if _FUTURE.search(text) or "“" in text:
+        if "“" in text or '"' in text:
             continue
-        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end]
+        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON]
+        ranks = {m.start("n") for m in _RANK.finditer(text)}
+        for m in _RANK.finditer(text):
+            out += _rank(m, text, sentence, found, main)
         for m in NUMBER.finditer(text):
-            surface = m.group("num")
-            if re.fullmatch(r"(?:19|20)\d\d", surface) or _SKIP_BEFORE.search(text[: m.start()]):
+            if m.start() in ranks:
                 continue
-            unit_m = _UNIT.match(text[m.end():])
-            unit = unit_m.group("unit") if unit_m else None
-            about = (unit_m.group("about") or "").strip() if unit_m else ""
-            if not unit and not about or _NOT_COUNTED.match(about) or re.match(r"^\d", about):
-                continue
-            subject = _subject(found, m.start() + sentence.span.start, main)
-            if subject is None:
-                continue
-            approx = _APPROX.search(text[: m.start()])
-            written = (approx.group(0).strip() + " " if approx else "") + surface + (unit or "")
-            out.append(Indicator(subject, parse_number(surface), written, Evidence(sentence.index, sentence.span, text),
-                                 unit=unit, about=_trim_about(about) or None))
+            indicator = _figure(m, text, sentence, found, main)
+            if indicator is not None:
+                out.append(indicator)
     return out
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    starts = [m.end() for m in re.finditer(r"[,;:]\s", text[:at])]
+    end = re.search(r"[,;:]\s|$", text[at:])
+    return (starts[-1] if starts else 0), at + (end.start() if end else len(text) - at)
+
+
+def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str | None) -> Indicator | None:  # type: ignore[no-untyped-def]
+    surface = m.group("num")
+    before = text[: m.start()]
+    if re.fullmatch(r"(?:19|20)\d\d", surface) or _SKIP_BEFORE.search(before):
+        return None
+    c_start, c_end = _clause(text, m.start())
+    if _FUTURE.search(text[c_start:c_end]):
+        return None
+    unit_m = _UNIT.match(text[m.end():])
+    unit = unit_m.group("unit") if unit_m else None
+    about = _trim_about((unit_m.group("about") or "").strip()) if unit_m else ""
+    if unit == "%" and not about and (rate := _RATE.search(before)):
+        about = rate.group("about").strip()
+    if (not unit and not about) or _NOT_COUNTED.match(about) or re.match(r"^\d", about):
+        return None
+    if about and about.split()[0].lower() in _FUNCTION_WORDS:
+        return None
+    subject = _subject(found, sentence.span.start + c_start, sentence.span.start + m.start(), main)
+    if subject is None:
+        return None
+    approx = _APPROX.search(before)
+    written = (approx.group(0).strip() + " " if approx else "") + surface + (unit or "")
+    return Indicator(subject, parse_number(surface), written, Evidence(sentence.index, sentence.span, text),
+                     unit=unit, about=about or None)
+
+
+def _rank(m: re.Match[str], text: str, sentence, found: list[Found], main: str | None) -> list[Indicator]:  # type: ignore[no-untyped-def]
+    c_start, _ = _clause(text, m.start())
+    subject = _subject(found, sentence.span.start + c_start, sentence.span.start + m.start(), main)
+    if subject is None:
+        return []
+    about = "thứ hạng" + (" " + m.group("rest").strip() if m.group("rest").strip() else "")
+    if m.group("of"):
+        about += f" (trên {m.group('of')})"
+    return [Indicator(subject, float(m.group("n")), m.group(0).split(m.group("rest"))[0].strip() if m.group("rest") else m.group(0),
+                      Evidence(sentence.index, sentence.span, text), unit="hạng", about=about)]
 
 
 def _trim_about(about: str) -> str:
     words = about.split()
     for i, w in enumerate(words):
-        if w in {"và", "của", "được", "đã", "trên", "tại", "với", "trong"} and i >= 1:
-            return " ".join(words[: i if w not in {"được", "trên"} else len(words)])
+        if w in {"và", "của", "được", "đã", "trên", "tại", "với", "trong", "khi", "nhưng", "song"} and i >= 1:
+            return " ".join(words[: i if w not in {"được", "trên"} else len(words)][:8])
     return " ".join(words[:8])
 
 
-def _subject(found: list[Found], at: int, main: str | None) -> str | None:
-    before = [f for f in found if f.start < at and f.type is not EntityType.PERSON]
+def _subject(found: list[Found], clause_start: int, at: int, main: str | None) -> str | None:
+    in_clause = [f for f in found if clause_start <= f.start < at]
+    if in_clause:
+        return in_clause[-1].iri
+    before = [f for f in found if f.start < at]
     if before:
-        f = before[0]
-        return f.iri
-    if main:
-        return main
-    others = [f for f in found if f.type is not EntityType.PERSON]
-    return others[0].iri if others else None
+        places = [f for f in before if f.type is EntityType.PLACE]
+        return (places or before)[-1].iri if not _speaker_org(before[-1]) else main
+    return main
+
+
+def _speaker_org(f: Found) -> bool:
+    return f.name.startswith("Sở ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from dtkg import iris
@@ -42,6 +43,12 @@ class _Builder:
             "@type": "Span", "in": article_iri,
             "start": evidence.span.start, "end": evidence.span.end, "exact": evidence.text,
         })
+
+
+def decimal(value: float) -> str:
+    """The canonical xsd:decimal lexical form: 99.21 → "99.21", 6500.0 → "6500"."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -85,7 +92,7 @@ def _people(b: _Builder, x: Extraction, art: str) -> None:
     for n, m in enumerate(x.memberships, start=1):
         b.add({"@id": iris.fact(art, "membership", n), "@type": "Membership", "article": art, "person": m.person,
                "organization": m.organization, "role": iris.role(b.base, m.role), "roleLabel": m.role,
-               "evidence": b.span(art, m.evidence), "confidence": m.confidence})
+               "evidence": b.span(art, m.evidence), "confidence": decimal(m.confidence)})
     for n, (person, rank) in enumerate(x.ranks, start=1):
         b.add({"@id": iris.fact(art, "rank", n), "@type": "Rank", "person": person, "rank": rank})
 
@@ -96,7 +103,7 @@ def _agreements(b: _Builder, x: Extraction, art: str) -> None:
                "label": ag.label, "party": list(ag.parties), "start": ag.start, "end": ag.end,
                "horizon": ag.horizon, "signed": ag.signed, "concept": sorted(set(ag.concepts)),
                "commitment": list(ag.commitments), "earlier": ag.earlier,
-               "evidence": b.span(art, ag.evidence), "confidence": ag.confidence})
+               "evidence": b.span(art, ag.evidence), "confidence": decimal(ag.confidence)})
 
 
 def _facts(b: _Builder, x: Extraction, art: str) -> None:
@@ -104,20 +111,20 @@ def _facts(b: _Builder, x: Extraction, art: str) -> None:
         b.add({"@id": iris.fact(art, "target", n), "@type": "Target", "article": art, "subject": t.subject,
                "description": t.description, "year": t.year, "rankThreshold": t.rank_threshold,
                "agreement": iris.fact(art, "agreement", t.agreement) if t.agreement else None,
-               "evidence": b.span(art, t.evidence), "confidence": t.confidence})
+               "evidence": b.span(art, t.evidence), "confidence": decimal(t.confidence)})
     for n, i in enumerate(x.indicators, start=1):
         b.add({"@id": iris.fact(art, "indicator", n), "@type": "Indicator", "article": art, "subject": i.subject,
-               "value": i.value, "surface": i.surface, "unit": i.unit, "about": i.about,
-               "evidence": b.span(art, i.evidence), "confidence": i.confidence})
+               "value": decimal(i.value), "surface": i.surface, "unit": i.unit, "about": i.about,
+               "evidence": b.span(art, i.evidence), "confidence": decimal(i.confidence)})
     for n, q in enumerate(x.quotes, start=1):
         b.add({"@id": iris.fact(art, "quote", n), "@type": "Quote", "article": art, "speaker": q.speaker,
                "text": q.text, "quoteKind": "direct" if q.direct else "reported",
-               "evidence": b.span(art, q.evidence), "confidence": q.confidence})
+               "evidence": b.span(art, q.evidence), "confidence": decimal(q.confidence)})
     for n, d in enumerate(x.documents, start=1):
         b.add({"@id": iris.fact(art, "document", n), "@type": "Document", "article": art, "documentKind": d.kind,
                "name": d.label, "number": d.number, "identifier": d.identifier, "issuer": d.issuer,
-               "title": d.title, "evidence": b.span(art, d.evidence), "confidence": d.confidence})
+               "title": d.title, "evidence": b.span(art, d.evidence), "confidence": decimal(d.confidence)})
     for n, w in enumerate(x.awards, start=1):
         b.add({"@id": iris.fact(art, "award", n), "@type": "Award", "article": art, "name": w.name,
                "event": w.event, "recipient": w.recipient,
-               "evidence": b.span(art, w.evidence), "confidence": w.confidence})
+               "evidence": b.span(art, w.evidence), "confidence": decimal(w.confidence)})
