@@ -22,12 +22,16 @@ _GOAL_VERBS = (
 )
 _GOAL = re.compile(rf"(?<!\w)(?:{_GOAL_VERBS})(?!\w)")
 _CUE = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|đảm bảo|bảo đảm|cam kết|\bsẽ\b|kỳ vọng|hướng tới|top\s+\d+|nhóm\s+\d+", re.I)
+_FRONT_YEAR = re.compile(rf"^(?:Trong\s+)?[Nn]ăm\s+(?P<year>{YEAR})\s*,(?=.*(?:phấn đấu|mục tiêu|\bsẽ\b|phải))(?P<year2>)")
 _TOP = re.compile(r"(?:top|nhóm)\s+(?P<n>\d{1,3})(?!\d)", re.I)
 _PAST = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?!được đặt)", re.I)
+_FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%|(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w])")
+_SPLIT_VERB = re.compile(r"(?<!\w)(?:hoàn thành|triển khai|xây dựng|phát triển|trở thành|hình thành|phổ cập|nâng cao|"
+                         r"đạt|chiếm|thuộc nhóm|nằm trong|vào top|vào nhóm|được xử lý|được cung cấp|kết nối|đào tạo)(?!\w)")
 _SPLIT_AND = re.compile(rf"\s+và\s+(?=(?:{_GOAL_VERBS})(?!\w))")
 _LEAD = re.compile(rf"^(?:.*?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,?\s*)", re.I)
 _TAIL_YEAR = re.compile(rf"\s*(?:vào|đến|tới|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*$", re.I)
-_FILLER = re.compile(r"^(?:sẽ|luôn|cơ bản|từng bước|phấn đấu|đảm bảo|để)\s+", re.I)
+_FILLER = re.compile(rf"^(?:(?:sẽ|phải|luôn|cơ bản|từng bước|phấn đấu|đảm bảo|để|mục tiêu|chỉ tiêu)\s+)+(?:(?:đến|tới|vào)\s+(?:hết\s+|cuối\s+)?năm\s+{YEAR}\s*,?\s*)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,17 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
     goals: list[_Goal] = []
     for sentence in article.sentences:
         text = sentence.text
+        carried: int | None = None
         for seg_start, seg_end in _segments(text):
             segment = text[seg_start:seg_end]
-            year_m = BY_YEAR.search(segment)
+            year_m = BY_YEAR.search(segment) or _FRONT_YEAR.match(segment)
             top = _TOP.search(segment)
+            if year_m is None and carried and (_FIGURE.search(segment) or _GOAL.search(segment)):
+                found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
+                subject = _subject(found, text, segment, main, country)
+                for description in _goals(segment) if subject else []:
+                    goals.append(_Goal(subject, description, carried, None, Evidence(sentence.index, sentence.span, text)))  # type: ignore[arg-type]
+                continue
             if not (year_m or top) or not _CUE.search(segment) and not year_m:
                 continue
             if year_m and _PAST.search(segment[: year_m.start()]) and not _CUE.search(segment):
@@ -55,6 +66,7 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
             year = int(year_m.group("year") or year_m.group("year2")) if year_m else None
             if year and article.published and year < int(article.published[:4]):
                 continue
+            carried = year
             found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
             subject = _subject(found, text, segment, main, country)
             if subject is None:
@@ -88,33 +100,59 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
     for f in found:
         if f.type is EntityType.PLACE:
             return f.iri
-    if re.search(r"Nghị quyết|Quyết định|Chính phủ|cả nước|quốc gia|Việt Nam", sentence) and country:
+    if country and (main is None or re.search(r"Nghị quyết|Quyết định|Chính phủ|cả nước|quốc gia|Việt Nam", sentence)):
         return country
     orgs = [f for f in found if f.type is EntityType.ORGANIZATION]
     return orgs[0].iri if orgs else None
 
 
 def _goals(segment: str) -> list[str]:
-    segment = segment.strip(" ,.;")
-    fronted = re.match(rf"^(?:(?:để|nhằm|đảm bảo|bảo đảm|phấn đấu|cụ thể)\s+)?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,\s*", segment, re.I)
+    """The goals of a target segment: one per list item ("kinh tế số chiếm 20% GDP", "80% …")."""
+    segment = re.split(r",\s+(?:dù|nhưng|song|trong khi)\s", segment.strip(" ,.;"))[0]
+    fronted = re.match(
+        rf"^(?:.*?\b(?:mục tiêu|phấn đấu|đảm bảo|bảo đảm|để|nhằm|cụ thể)\s+)?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,\s*"
+        rf"|^(?:Trong\s+)?[Nn]ăm\s+{YEAR}\s*,\s*", segment, re.I)
     if fronted:
         segment = segment[fronted.end():]
-    goal = _GOAL.search(segment)
-    if goal is None and not _TOP.search(segment):
-        return []
-    start = goal.start() if goal else _TOP.search(segment).start()  # type: ignore[union-attr]
-    cue = re.search(r"phấn đấu|mục tiêu|chỉ tiêu", segment[:start], re.I)
-    if cue and not _LEAD.match(segment[cue.start():start]):
-        start = cue.start()
-    text = _TAIL_YEAR.sub("", segment[start:]).strip(" ,.;")
-    parts = [p.strip(" ,.;") for p in _SPLIT_AND.split(text)]
     out = []
-    for p in parts:
-        p = _FILLER.sub("", p).strip()
-        p = re.sub(rf"^(?:đến|tới|vào)\s+(?:năm\s+)?{YEAR}\s*,?\s*", "", p, flags=re.I)
-        if len(p.split()) >= 2:
-            out.append(p)
+    for item in _items(segment):
+        goal = _GOAL.search(item)
+        top = _TOP.search(item)
+        has_figure = bool(_FIGURE.search(item))
+        if goal is None and top is None and not has_figure:
+            continue
+        start = 0 if has_figure else (goal.start() if goal else top.start())  # type: ignore[union-attr]
+        cue = re.search(r"phấn đấu|mục tiêu|chỉ tiêu", item[:start], re.I)
+        if cue:
+            start = cue.start()
+        text = _TAIL_YEAR.sub("", item[start:].strip(" ,.;")).strip(" ,.;")
+        text = _FILLER.sub("", text).strip()
+        text = re.sub(rf"^(?:đến|tới|vào)\s+(?:năm\s+)?{YEAR}\s*,?\s*", "", text, flags=re.I)
+        if len(text.split()) >= 2:
+            out.append(text)
     return out
+
+
+def _items(segment: str) -> list[str]:
+    """Split a goal list at ';', and at ',' or 'và' where a new goal starts (a figure or a goal verb)."""
+    pieces: list[str] = []
+    for part in re.split(r"\s*;\s*", segment):
+        current = ""
+        for piece in re.split(r"(,\s+|\s+và\s+)", part):
+            if re.fullmatch(r",\s+|\s+và\s+", piece):
+                current += piece
+                continue
+            figure = re.match(r"^(?:trên\s+|ít nhất\s+|tối thiểu\s+)?\d+(?:[.,]\d+)*\s*(?:%|[a-zà-ỹđ]+)", piece)
+            starts_goal = bool(figure and not re.search(r"\d\s*(?:lên|mới|đã|và|là)$", figure.group(0))) or bool(
+                "và" in current[-5:] and _SPLIT_VERB.search(" ".join(piece.split()[:5])) and len(piece.split()) >= 3)
+            if current.strip(" ,") and starts_goal:
+                pieces.append(re.sub(r"(?:,\s+|\s+và\s+)$", "", current))
+                current = piece
+            else:
+                current += piece
+        if current.strip():
+            pieces.append(re.sub(r"(?:,\s+|\s+và\s+)$", "", current))
+    return [p.strip(" ,") for p in pieces if p.strip(" ,")]
 
 
 def _core(text: str) -> str:
@@ -129,8 +167,11 @@ def _core(text: str) -> str:
 def _dedupe(goals: list[_Goal]) -> list[_Goal]:
     kept: list[_Goal] = []
     for g in goals:
-        dup = next((k for k in kept if k.subject == g.subject and k.year == g.year
-                    and (_core(k.description) in _core(g.description) or _core(g.description) in _core(k.description))), None)
+        dup = next((k for k in kept if k.subject == g.subject and (
+            k.year == g.year and (_core(k.description) in _core(g.description) or _core(g.description) in _core(k.description))
+            or (k.threshold is not None and k.threshold == g.threshold and None in (k.year, g.year)))), None)
         if dup is None:
             kept.append(g)
+        elif dup.year is None and g.year is not None:
+            kept[kept.index(dup)] = _Goal(dup.subject, g.description, g.year, dup.threshold or g.threshold, g.evidence)
     return kept
