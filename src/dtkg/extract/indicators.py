@@ -16,7 +16,7 @@ from dtkg.extract.entities import Found, main_province
 from dtkg.extract.patterns import NUMBER, parse_number
 from dtkg.model import Article, EntityType, Evidence, Indicator
 
-_UNIT = re.compile(r"^\s*(?P<unit>%|phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,60})?")
+_UNIT = re.compile(r"^\s*(?P<unit>%|(?:phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)(?!\w))?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,60})?")
 _SKIP_BEFORE = re.compile(
     r"(?:năm|giai đoạn|top|nhóm|thứ|lần|số|Quyết định|Nghị quyết|Kế hoạch|Đề án|ngày|tháng|quý|khóa|khoá|Điều|"
     r"Khoản|hạng|mục tiêu|mức độ|cấp|tổng đài|đường dây|hotline|Tier|phiên bản|\d[,/])\s*$", re.I)
@@ -76,7 +76,9 @@ def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str
     if subject is None:
         return None
     approx = _APPROX.search(before)
-    written = (approx.group(0).strip() + " " if approx else "") + surface + (unit or "")
+    start = approx.start() if approx else m.start()
+    end = m.end() + (unit_m.end("unit") if unit_m and unit else 0)
+    written = text[start:end].strip()
     return Indicator(subject, parse_number(surface), written, Evidence(sentence.index, sentence.span, text),
                      unit=unit, about=about or None)
 
