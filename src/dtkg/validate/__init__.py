@@ -2,7 +2,7 @@
 
 Per-article graphs are validated in the build's workers with the shapes compiled once
 per worker (:class:`Validator`); shapes marked cross-article (``dtkg:crossArticle true``
-on the shape) run once on the whole dataset.
+on the shape) run once on the whole dataset (:meth:`Validator.validate_cross`).
 """
 
 from __future__ import annotations
