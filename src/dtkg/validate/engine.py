@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -251,7 +252,7 @@ def _finding(report: rdflib.Graph, result: rdflib.term.Node, compiled: _Compiled
     value = report.value(result, SH.value)
     path = report.value(result, SH.resultPath)
     source = report.value(result, SH.sourceShape)
-    english, vietnamese = _messages(report, result)
+    english, vietnamese = _messages(report, result, _templates(compiled.graph, source))
     return Finding(
         severity=Severity.from_iri(report.value(result, SH.resultSeverity)),
         focus=str(report.value(result, SH.focusNode)),
@@ -267,13 +268,39 @@ def _finding(report: rdflib.Graph, result: rdflib.term.Node, compiled: _Compiled
     )
 
 
-def _messages(report: rdflib.Graph, result: rdflib.term.Node) -> tuple[str, str | None]:
-    """The English (or untagged) message and the Vietnamese one, if any."""
+def _messages(report: rdflib.Graph, result: rdflib.term.Node,
+              templates: list[tuple[re.Pattern[str], str]]) -> tuple[str, str | None]:
+    """The English (or untagged) message and the Vietnamese one, if any.
+
+    pySHACL drops the language tag of a SPARQL constraint's message when it fills in
+    ``{?var}``; the language is recovered by matching the shape's message templates.
+    """
     by_lang: dict[str, str] = {}
-    for message in report.objects(result, SH.resultMessage):
-        by_lang.setdefault(getattr(message, "language", None) or "", str(message))
+    for message in sorted(report.objects(result, SH.resultMessage), key=str):
+        language = getattr(message, "language", None) or _language_of(str(message), templates)
+        by_lang.setdefault(language, str(message))
     english = by_lang.get("en") or by_lang.get("") or next(iter(by_lang.values()), "")
     return english, by_lang.get("vi")
+
+
+def _templates(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> list[tuple[re.Pattern[str], str]]:
+    """The shape's (and its SPARQL constraints') messages as patterns, with their languages."""
+    if shape is None:
+        return []
+    holders = [shape, *shapes.objects(shape, SH.sparql)]
+    out = []
+    for holder in holders:
+        for message in shapes.objects(holder, SH.message):
+            pattern = re.sub(r"\\\{\\?[?$]\w+\\\}", ".*", re.escape(str(message)))
+            out.append((re.compile(pattern, re.DOTALL), getattr(message, "language", None) or ""))
+    return out
+
+
+def _language_of(message: str, templates: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, language in templates:
+        if pattern.fullmatch(message):
+            return language
+    return ""
 
 
 def shape_key(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
