@@ -129,7 +129,8 @@ def _build(args: argparse.Namespace) -> int:
     violations = sum(f.severity.name == "VIOLATION" for f in v.findings) if v else 0
     warnings = sum(f.severity.name == "WARNING" for f in v.findings) if v else 0
     print(f"built {len(report.built)} article file(s) ({report.processed} processed, {report.reused} from cache), "
-          f"{len(report.failed)} failed → {report.output}; validation: {violations} violation(s), {warnings} warning(s)"
+          f"{len(report.failed)} failed → {report.output}; "
+          + (f"validation: {violations} violation(s), {warnings} warning(s)" if v else "validation skipped")
           + (f" (report: {report.report_path})" if report.report_path else ""))
     if v and violations:
         for graph in sorted({f.graph or "(dataset)" for f in v.findings if f.severity.name == "VIOLATION"}):

@@ -40,6 +40,7 @@ GENERIC_BODIES = re.compile(
     r"(?<!\w)(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?!\w)"
     r"|(?<!\w)(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)"
 )
+_HONORIFIC_WORDS = frozenset({"Ông", "Bà", "Anh", "Chị", "Cô", "Chú", "Đồng", "Thầy"})
 _LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
 
 
@@ -211,8 +212,20 @@ class EntityFinder:
     def _persons(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
         strong, weak = surnames()
         out: list[Found] = []
+        runs = []
         for run in _capitalised_runs(segment):
+            part: list[tuple[int, int, str]] = []
+            for word in run:
+                if _overlaps(word[0], word[1], taken):
+                    runs.append(part)
+                    part = []
+                else:
+                    part.append(word)
+            runs.append(part)
+        for run in runs:
+            honoured = False
             while run and run[0][2] not in strong | weak:
+                honoured = honoured or run[0][2] in _HONORIFIC_WORDS
                 run = run[1:]
             run = run[:4]
             if len(run) < 2:
@@ -222,7 +235,7 @@ class EntityFinder:
             surface = " ".join(words)
             if _overlaps(s, e, taken):
                 continue
-            cued = bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])
+            cued = honoured or bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])
             if words[0] in weak and not cued and len(words) < 3:
                 continue
             if len(words) == 2 and not cued and words[0] not in strong:
