@@ -19,7 +19,8 @@ from dtkg.model import Agreement, Article, EntityType, Evidence, Sentence
 
 _NOUN = re.compile(
     r"thỏa thuận hợp tác|thoả thuận hợp tác|thỏa thuận|thoả thuận|biên bản ghi nhớ|bản ghi nhớ|\bMoU\b|\bMOU\b|"
-    r"chương trình hợp tác|hợp đồng hợp tác|văn bản hợp tác|hợp tác chiến lược|ký kết hợp tác|kí kết hợp tác",
+    r"chương trình hợp tác|hợp đồng hợp tác|văn bản hợp tác|hợp tác chiến lược|ký kết hợp tác|kí kết hợp tác|"
+    r"chương trình phối hợp|quy chế phối hợp|kế hoạch phối hợp|ký hợp tác",
     re.IGNORECASE,
 )
 _SIGN = re.compile(r"(?<!\w)(?:ký|kí|ký kết|kí kết|trao|thống nhất ký|tái ký|tái kí)(?!\w)", re.IGNORECASE)

@@ -34,6 +34,15 @@ _PLACE_CLASSIFIER = re.compile(
     rf"bãi biển|biển|vịnh|cảng|sân bay|khu công nghệ cao|Khu công nghệ cao|cửa khẩu)\s+"
     rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})"
 )
+_PLACE_BODY = re.compile(
+    r"(?<![\w])(?P<head>Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Tỉnh đoàn|Thành đoàn|Liên đoàn Lao động|"
+    r"Hội Nông dân|Bộ Chỉ huy Quân sự|Viện Kiểm sát nhân dân|Tòa án nhân dân|Đài Phát thanh và Truyền hình|Báo|"
+    r"Trung tâm Phục vụ hành chính công|Văn phòng UBND|Ban Quản lý các khu công nghiệp)\s+(?P<kind>tỉnh|thành phố|TP\.?)\s*$"
+)
+_LOCAL_GOVERNMENT = re.compile(
+    rf"(?<![\w])(?P<body>UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"
+    rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})"
+)
 _SHORT_REF = re.compile(rf"(?<![\w])(?:ông|bà|Ông|Bà)\s+(?P<name>[{UP}][{LO}]*)(?![\w])(?!\s+[{UP}])")
 _PLACE_QUALIFIER = re.compile(r"^\s+(?:tỉnh|thành phố|TP\.?)\s*$")
 GENERIC_BODIES = re.compile(
@@ -76,6 +85,22 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
         elif line and not line.startswith(("#", "[")):
             bucket.update(line.split())
     return frozenset(strong), frozenset(weak)
+
+
+def _drop_parenthetical(found: list[Found], segment: str) -> list[Found]:
+    """"Tổng công ty Dịch vụ Viễn thông (VNPT Vinaphone)": what the brackets explain is the same body."""
+    found = sorted(found, key=lambda f: f.start)
+    drop: set[int] = set()
+    for f in found:
+        if f.type is EntityType.PERSON or not segment[f.end:f.end + 2] == " (":
+            continue
+        close = segment.find(")", f.end)
+        if close == -1:
+            continue
+        for i, g in enumerate(found):
+            if f.end + 2 <= g.start and g.end <= close and g is not f:
+                drop.add(i)
+    return [f for i, f in enumerate(found) if i not in drop]
 
 
 def _org_end(segment: str, start: int, end: int, gaz: Gazetteer) -> int:
@@ -159,7 +184,12 @@ class EntityFinder:
             if not inside_concept:
                 found.append(_from_match(m))
                 taken.append((m.start, m.end))
+        for f in self._place_bodies(segment, gazetteer_matches, taken) + self._local_governments(segment, taken):
+            found = [g for g in found if not (f.start <= g.start and g.end <= f.end)]
+            found.append(f)
+            taken.append((f.start, f.end))
         for f in self._organisations(segment, taken):
+            found = [g for g in found if not (f.start <= g.start and g.end <= f.end and g.type is EntityType.PLACE)]
             found.append(f)
             taken.append((f.start, f.end))
         for m in _PLACE_CLASSIFIER.finditer(segment):
@@ -175,6 +205,7 @@ class EntityFinder:
         for f in self._persons(segment, taken):
             found.append(f)
             taken.append((f.start, f.end))
+        found = _drop_parenthetical(found, segment)
         shifted = [Found(f.start + start, f.end + start, f.surface, f.iri, f.name, f.type, f.governs, f.ministry, f.generic) for f in found]
         return sorted(shifted, key=lambda f: f.start)
 
@@ -196,6 +227,36 @@ class EntityFinder:
             local = surface.startswith(("Sở ", "Ban Chấp hành Đảng bộ", "Công an")) and not places
             out.append(Found(s, e, surface, iris.entity(self.base, "org", surface), surface, EntityType.ORGANIZATION,
                              ministry=surface.startswith("Bộ "), generic=local))
+        return out
+
+    def _place_bodies(self, segment: str, matches: list[Match], taken: list[tuple[int, int]]) -> list[Found]:
+        """"Công an tỉnh Lai Châu", "Bưu điện tỉnh Quảng Nam": a public body of a named province."""
+        out = []
+        for m in matches:
+            if m.entry.kind is not Kind.PLACE or not m.entry.is_unit:
+                continue
+            head = _PLACE_BODY.search(segment[max(0, m.start - 60):m.start])
+            if head is None:
+                continue
+            s = m.start - (min(60, m.start) - head.start())
+            name = f"{head.group('head')} {'thành phố' if iris.ONTOLOGY + 'CentralCity' in m.entry.classes else 'tỉnh'} {m.entry.name}"
+            if not _overlaps(s, m.start, taken):
+                out.append(Found(s, m.end, segment[s:m.end], iris.entity(self.base, "org", name), name,
+                                 EntityType.GOVERNMENT_ORGANIZATION if head.group("head") != "Báo" else EntityType.ORGANIZATION))
+        return out
+
+    def _local_governments(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
+        """"UBND thị xã Sơn Tây", "UBND huyện Mường Tè": governments below the province."""
+        out = []
+        for m in _LOCAL_GOVERNMENT.finditer(segment):
+            if _overlaps(m.start(), m.end(), taken):
+                continue
+            place_name = m.group("name")
+            place = iris.entity(self.base, "place", f"{m.group('kind')} {place_name}")
+            short = "UBND" if m.group("body") in ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân") else "HĐND"
+            name = f"{short} {m.group('kind')} {place_name}"
+            out.append(Found(m.start(), m.end(), m.group(0), iris.entity(self.base, "org", name), name,
+                             EntityType.GOVERNMENT_ORGANIZATION, governs=place))
         return out
 
     def _branches(self, segment: str, matches: list[Match]) -> list[Found]:

@@ -21,7 +21,7 @@ WORDS = re.compile(
 )
 DATE_LINE = re.compile(
     r"^\s*(?:(?:Thứ\s+\w+|Chủ\s+nhật|Chủ\s+Nhật)\s*,\s*)?(?P<d>[0-3]?\d)[/\-.](?P<m>[01]?\d)[/\-.](?P<y>(?:19|20)\d\d)"
-    r"(?:\s*[,|-]?\s*\d{1,2}[:h]\d{2}(?::\d{2})?)?(?:\s*\(?GMT\s*[+-]\s*\d{1,2}\)?)?\s*$",
+    r"(?:\s*[,|-]?\s*\d{1,2}[:h]\d{2}(?::\d{2})?)?(?:\s*\(?(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?\)?)?\s*$",
     re.IGNORECASE,
 )
 DATELINE_START = re.compile(

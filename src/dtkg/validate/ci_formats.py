@@ -143,7 +143,7 @@ def _result(f: Finding, ctx: ReportContext, index: dict[str, int]) -> dict:  # t
         "properties": {"focusNode": f.focus, "resultPath": f.path, "value": f.value, "graph": ctx.graph_of(f),
                        "sourceConstraintComponent": f.component, "severity": f.severity.iri},
     }
-    evidence = ctx.evidence.get(f.focus)
+    evidence = ctx.evidence_for(f)
     if evidence is not None:
         result["properties"]["evidence"] = evidence.text
     return result
@@ -153,7 +153,7 @@ def _location(f: Finding, ctx: ReportContext) -> dict:  # type: ignore[type-arg]
     graph = ctx.graph_of(f)
     uri = ctx.source_of(graph) or ctx.dataset or "dataset"
     physical: dict = {"artifactLocation": {"uri": uri}}  # type: ignore[type-arg]
-    evidence = ctx.evidence.get(f.focus)
+    evidence = ctx.evidence_for(f)
     if evidence is not None and ctx.region_known(f) and ctx.source_of(graph):
         physical["region"] = {"startLine": evidence.start_line, "startColumn": evidence.start_column,
                               "endLine": evidence.end_line, "endColumn": evidence.end_column,

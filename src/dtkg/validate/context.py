@@ -59,9 +59,16 @@ class ReportContext:
     def source_of(self, graph: str) -> str | None:
         return self.sources.get(graph)
 
+    def evidence_for(self, finding: Finding) -> Evidence | None:
+        """The evidence of the focus node, or else of the value (an evidence span itself)."""
+        found = self.evidence.get(finding.focus)
+        if found is None and finding.value_is_iri and finding.value:
+            found = self.evidence.get(finding.value)
+        return found
+
     def region_known(self, finding: Finding) -> bool:
         """True when the evidence's line and column in the source file are known (not a teaser)."""
-        ev = self.evidence.get(finding.focus)
+        ev = self.evidence_for(finding)
         return ev is not None and ev.start_line is not None and ev.article not in self.teasers
 
 
@@ -74,7 +81,7 @@ def build_context(store: ox.Store, run: ValidationRun, *, dataset: str | None = 
     return ReportContext(
         sources=sources,
         labels=_labels(store, focus + values),
-        evidence=_evidence(store, focus),
+        evidence=_evidence(store, focus + values),
         graphs=_graphs(store, cross_focus, sources),
         teasers=frozenset(_teasers(store)),
         dataset=dataset,

@@ -126,7 +126,7 @@ def _finding_lines(f: Finding, ctx: ReportContext) -> list[str]:
         lines.append(f"    at {location}")
     lines.append(f"    property: {compact(f.path)}   value: {_value(f, ctx)}")
     lines.append(f"    {f.message}")
-    evidence = ctx.evidence.get(f.focus)
+    evidence = ctx.evidence_for(f)
     if evidence is not None:
         lines.append(f"    evidence: \"{_one_line(evidence.text)}\"")
     lines.append(f"    rule: {compact(f.shape)} ({compact(f.component)})")
@@ -137,7 +137,7 @@ def _location(f: Finding, ctx: ReportContext) -> str | None:
     source = ctx.source_of(ctx.graph_of(f))
     if source is None:
         return None
-    evidence = ctx.evidence.get(f.focus)
+    evidence = ctx.evidence_for(f)
     if evidence is not None and ctx.region_known(f):
         return f"{source}:{evidence.start_line}:{evidence.start_column}"
     return source
