@@ -105,9 +105,12 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
         parties = _parties(found, gaz)
         if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
             continue
-        drafts.append(_Draft(_draft(article, sentence, parties), sentence))
+        draft = _draft(article, sentence, parties)
+        drafts += [_Draft(a, sentence) for a in _per_counterpart(draft, article, sentence, gaz)]
     drafts = _merge(drafts)
     drafts += _earlier_between_same_parties(article, drafts)
+    if len([d for d in drafts if not d.agreement.earlier]) > 1:
+        drafts = [_Draft(for_place(d.agreement, article, gaz), d.sentence) for d in drafts]
     return [(d.agreement, d.sentence) for d in drafts]
 
 
@@ -133,6 +136,19 @@ def _earlier_between_same_parties(article: Article, drafts: list[_Draft]) -> lis
                             earlier=True, confidence=0.6)
         out.append(_Draft(earlier, sentence))
     return out
+
+
+_EACH = re.compile(r"(?<!\w)(?:mỗi|từng)\s+(?:tỉnh|địa phương|bên|thành phố)|văn bản riêng|thỏa thuận riêng", re.I)
+
+
+def _per_counterpart(draft: Agreement, article: Article, sentence: Sentence, gaz: Gazetteer) -> list[Agreement]:
+    """One company signing with several provinces "each with its own text" signs several agreements."""
+    governments = [p for p in draft.parties if _governs(gaz, p)]
+    others = [p for p in draft.parties if p not in governments]
+    following = next((s.text for s in article.sentences if s.index == sentence.index + 1), "")
+    if len(governments) < 2 or len(others) != 1 or not (_EACH.search(sentence.text) or _EACH.search(following)):
+        return [draft]
+    return [replace(draft, parties=(others[0], g)) for g in governments]
 
 
 def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Agreement:
@@ -165,7 +181,7 @@ def _signing_date(article: Article, sentence: Sentence) -> str | None:
         return dates[0].iso
     first_body = next((s for s in article.sentences if s.paragraph == (1 if article.title else 0)), None)
     lead = find_dates(first_body.text[:40], reference=reference) if first_body else []
-    if lead and lead[0].iso and sentence.paragraph <= (1 if article.title else 0) + 1:
+    if lead and lead[0].iso:
         return lead[0].iso
     return None
 
@@ -179,6 +195,23 @@ def _is_earlier(text: str, article: Article, signed: str | None) -> bool:
     if year and published_year:
         return int(year) < published_year
     return year is None or signed is None
+
+
+def for_place(agreement: Agreement, article: Article, gaz: Gazetteer) -> Agreement:
+    """"Với Bắc Kạn, thỏa thuận được ký cho giai đoạn 2025-2027 …": a period said of one counterpart."""
+    for party in agreement.parties:
+        place = _governs(gaz, party)
+        entry = gaz.by_iri.get(place) if place else None
+        if entry is None:
+            continue
+        for s in article.sentences:
+            if re.match(rf"^(?:Với|Đối với|Riêng)\s+(?:tỉnh\s+|thành phố\s+)?{re.escape(entry.name)}\b", s.text):
+                period, horizon = PERIOD.search(s.text), HORIZON.search(s.text)
+                return replace(agreement,
+                               start=int(period.group("start")) if period else agreement.start,
+                               end=int(period.group("end")) if period else agreement.end,
+                               horizon=int(horizon.group("year")) if horizon else agreement.horizon)
+    return agreement
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:

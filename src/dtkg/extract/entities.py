@@ -37,7 +37,7 @@ _PLACE_CLASSIFIER = re.compile(
 _PLACE_BODY = re.compile(
     r"(?<![\w])(?P<head>Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Tỉnh đoàn|Thành đoàn|Liên đoàn Lao động|"
     r"Hội Nông dân|Bộ Chỉ huy Quân sự|Viện Kiểm sát nhân dân|Tòa án nhân dân|Đài Phát thanh và Truyền hình|Báo|"
-    r"Trung tâm Phục vụ hành chính công|Văn phòng UBND|Ban Quản lý các khu công nghiệp)\s+(?P<kind>tỉnh|thành phố|TP\.?)\s*$"
+    r"Trung tâm Phục vụ hành chính công|Văn phòng UBND|Ban Quản lý các khu công nghiệp)(?:\s+(?P<kind>tỉnh|thành phố|TP\.?))?\s*$"
 )
 _LOCAL_GOVERNMENT = re.compile(
     rf"(?<![\w])(?P<body>UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"

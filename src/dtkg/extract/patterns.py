@@ -10,7 +10,7 @@ LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềế�
 NAME_UNIT = rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)(?:\s+[{LO}]+)?"
 YEAR = r"(?:19|20)\d\d"
 PERIOD = re.compile(
-    rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
+    rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:hết\s+)?(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
     re.IGNORECASE,
 )
 HORIZON = re.compile(rf"(?:định hướng|tầm nhìn)\s+(?:đến|tới)\s+(?:năm\s+)?(?P<year>{YEAR})", re.IGNORECASE)

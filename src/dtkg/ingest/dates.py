@@ -80,8 +80,8 @@ def find_dates(text: str, *, reference: str | None = None) -> list[FoundDate]:
 
 def _has_date_cue(text: str, start: int) -> bool:
     """A bare "23-10" is a date only after a word like ngày/sáng/chiều."""
-    before = text[max(0, start - 12) : start]
-    return bool(re.search(rf"{_DAY_PART}\s*(?:nay\s*)?\(?\s*$", before))
+    before = text[max(0, start - 14) : start]
+    return bool(re.search(rf"{_DAY_PART}\s*(?:(?:nay|qua|kia)\s*)?\(?\s*$", before))
 
 
 def parse_date_line(line: str) -> str | None:
