@@ -70,7 +70,7 @@ class Extractor:
             memberships=memberships,
             agreements=tuple(agreements),
             targets=tuple(extract_targets(article, mentions, self.country)),
-            quotes=tuple(extract_quotes(article, mentions)),
+            quotes=tuple(extract_quotes(article, mentions, [(m.role, m.person) for m in memberships])),
             documents=tuple(extract_documents(article, mentions, self.gaz, self.base)),
             awards=tuple(awards),
             indicators=tuple(extract_indicators(article, mentions, self.country)),

@@ -109,10 +109,10 @@ def _org_end(segment: str, start: int, end: int, gaz: Gazetteer) -> int:
     for p in gaz.names.find(surface):
         if p.entry.kind is Kind.PLACE and p.entry.is_unit:
             return start + p.end
-    strong, _weak = surnames()
+    strong, weak = surnames()
     for run in _capitalised_runs(surface):
         for i, (s, _e, word) in enumerate(run):
-            if word in strong and len(run) - i >= 2 and s > 0:
+            if s > 0 and (word in strong and len(run) - i >= 2 or word in weak and len(run) - i >= 3):
                 return start + s
     return end
 

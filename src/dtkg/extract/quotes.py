@@ -15,7 +15,8 @@ from dtkg.model import Article, EntityType, Evidence, Quote
 _VERBS = (
     r"nhấn mạnh|cho biết|khẳng định|nói|chia sẻ|phát biểu|bày tỏ|nhận định|cho rằng|nêu rõ|đề nghị|"
     r"yêu cầu|tin tưởng|phân tích|lưu ý|kỳ vọng|thông tin|khẳng định rằng|cam kết|nhấn mạnh rằng|đánh giá|"
-    r"trao đổi|mong muốn|tâm sự|giải thích|kể|nhắn nhủ|chỉ đạo|trả lời|thừa nhận|bộc bạch"
+    r"trao đổi|mong muốn|tâm sự|giải thích|kể|nhắn nhủ|chỉ đạo|trả lời|thừa nhận|bộc bạch|cho hay|nói thêm|"
+    r"nhận xét|chia sẻ thêm|khẳng định thêm|lý giải|thông tin thêm|quả quyết|phân trần"
 )
 _CONTENT_VERBS = frozenset({"tin tưởng", "mong muốn", "đề nghị", "yêu cầu", "kỳ vọng", "cam kết", "chỉ đạo"})
 _QUOTED = re.compile(r"“(?P<a>[^”]{12,})”|\"(?P<b>[^\"]{12,})\"")
@@ -24,7 +25,9 @@ _VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:ông|bà)\s+)?(?P<who>.{{0,80}}?)\s+(?:
 _PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\s+[A-ZĐ])(?!\w)")
 
 
-def extract_quotes(article: Article, mentions: list[Found]) -> list[Quote]:
+def extract_quotes(article: Article, mentions: list[Found], titles: list[tuple[str, str]] | None = None) -> list[Quote]:
+    """Quotes with their speakers; ``titles`` are (role label, person) pairs for "vị Phó Chủ tịch nói"."""
+    titles = titles or []
     quotes: list[Quote] = []
     last_person: str | None = None
     for sentence in article.sentences:
@@ -33,8 +36,10 @@ def extract_quotes(article: Article, mentions: list[Found]) -> list[Quote]:
         evidence = Evidence(sentence.index, sentence.span, text)
         direct = list(_QUOTED.finditer(text))
         for m in direct:
-            speaker = _speaker_before(text, m.start(), persons, sentence.span.start) or _speaker_after(
-                text, m.end(), persons, sentence.span.start) or (last_person if _pronoun_speaks(text, m) else None)
+            speaker = (_speaker_before(text, m.start(), persons, sentence.span.start)
+                       or _speaker_after(text, m.end(), persons, sentence.span.start)
+                       or _titled_speaker(text, m, titles)
+                       or (last_person if _pronoun_speaks(text, m) else None))
             if speaker:
                 quotes.append(Quote(speaker, (m.group("a") or m.group("b")).strip(), True, evidence, 0.9))
         if not direct:
@@ -59,6 +64,21 @@ def _speaker_after(text: str, quote_end: int, persons: list[Found], offset: int)
         return None
     candidates = [p for p in persons if quote_end <= p.start - offset <= quote_end + m.end()]
     return candidates[0].iri if candidates else None
+
+
+def _titled_speaker(text: str, m: re.Match[str], titles: list[tuple[str, str]]) -> str | None:
+    """"…”, vị Phó Chủ tịch nhấn mạnh" / "Thứ trưởng nhấn mạnh: “…”": the person holding that title."""
+    before = re.search(rf"(?:^|[,.]\s*)(?:vị\s+|Vị\s+)?(?P<title>[^,.:;“”\"]{{2,50}}?)\s+(?:{_VERBS})(?:\s+rằng)?\s*:?\s*$",
+                       text[: m.start()])
+    after = re.match(rf"^[\s,]*(?:vị\s+)?(?P<title>[^,.:;“”\"]{{2,50}}?)\s+(?:{_VERBS})", text[m.end():])
+    for found in (before, after):
+        if found is None:
+            continue
+        title = found.group("title").strip().lower()
+        holders = [person for role, person in titles if role.lower() == title or role.lower().startswith(title + " ")]
+        if holders:
+            return holders[-1]
+    return None
 
 
 def _pronoun_speaks(text: str, m: re.Match[str]) -> bool:
