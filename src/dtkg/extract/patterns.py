@@ -14,7 +14,7 @@ PERIOD = re.compile(
     re.IGNORECASE,
 )
 HORIZON = re.compile(rf"(?:định hướng|tầm nhìn)\s+(?:đến|tới)\s+(?:năm\s+)?(?P<year>{YEAR})", re.IGNORECASE)
-BY_YEAR = re.compile(rf"(?:đến|tới|vào|trước|trong)\s+(?:cuối\s+|hết\s+)?(?:năm\s+)(?P<year>{YEAR})|(?:đến|tới|vào|trước)\s+(?P<year2>{YEAR})(?!\s*[-–])", re.IGNORECASE)
+BY_YEAR = re.compile(rf"(?<!định hướng )(?<!tầm nhìn )(?:(?:đến|tới|vào|trước|trong)\s+(?:cuối\s+|hết\s+)?|(?<![\w])hết\s+)(?:năm\s+|quý\s+[IV]+/)(?P<year>{YEAR})|(?:đến|tới|vào|trước)\s+(?P<year2>{YEAR})(?!\s*[-–])", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![\w.,/-])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w]|[.,]\d|/\d|-\d)")
 
 

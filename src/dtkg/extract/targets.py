@@ -22,7 +22,9 @@ _GOAL_VERBS = (
 )
 _GOAL = re.compile(rf"(?<!\w)(?:{_GOAL_VERBS})(?!\w)")
 _CUE = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|đảm bảo|bảo đảm|cam kết|\bsẽ\b|kỳ vọng|hướng tới|top\s+\d+|nhóm\s+\d+", re.I)
-_FRONT_YEAR = re.compile(rf"^(?:Trong\s+)?[Nn]ăm\s+(?P<year>{YEAR})\s*,(?=.*(?:phấn đấu|mục tiêu|\bsẽ\b|phải))(?P<year2>)")
+_IN_TITLE = re.compile(r"(?:Quyết định|Nghị quyết|Quy hoạch|Chiến lược|Chương trình|Đề án|Kế hoạch|Chỉ thị)"
+                       r"(?![^,;]*(?:mục tiêu|phấn đấu|đặt ra|chỉ tiêu))[^,;]*$")
+_FRONT_YEAR = re.compile(rf"^(?:Trong\s+)?(?:[Nn]ăm\s+|quý\s+[IV]+/)(?P<year>{YEAR})\s*,?(?=.*(?:phấn đấu|mục tiêu|\bsẽ\b|phải))(?P<year2>)")
 _TOP = re.compile(r"(?:top|nhóm)\s+(?P<n>\d{1,3})(?!\d)", re.I)
 _PAST = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?!được đặt)", re.I)
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%|(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w])")
@@ -49,13 +51,16 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
     for sentence in article.sentences:
         text = sentence.text
         carried: int | None = None
+        sentence_subject: str | None = None
         for seg_start, seg_end in _segments(text):
             segment = text[seg_start:seg_end]
             year_m = BY_YEAR.search(segment) or _FRONT_YEAR.match(segment)
+            if year_m and _IN_TITLE.search(segment[: year_m.start()]):
+                year_m = None
             top = _TOP.search(segment)
             if year_m is None and carried and (_FIGURE.search(segment) or _GOAL.search(segment)):
                 found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
-                subject = _subject(found, text, segment, main, country)
+                subject = _subject(found, text, segment, main, country, fallback=sentence_subject)
                 for description in _goals(segment) if subject else []:
                     goals.append(_Goal(subject, description, carried, None, Evidence(sentence.index, sentence.span, text)))  # type: ignore[arg-type]
                 continue
@@ -68,8 +73,11 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
                 continue
             carried = year
             found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
-            subject = _subject(found, text, segment, main, country)
+            subject = _subject(found, text, segment, main, country, fallback=sentence_subject)
             if subject is None:
+                continue
+            sentence_subject = sentence_subject or subject
+            if top and not year_m and re.search(r"(?<!\w)(?:đã|từng|vừa)\s+(?:\w+\s+){0,2}(?:top|Top)", segment):
                 continue
             for description in _goals(segment):
                 goals.append(_Goal(subject, description, year, int(top.group("n")) if top and top.group(0) in description else None,
@@ -88,14 +96,20 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
 
 
-def _subject(found: list[Found], sentence: str, segment: str, main: str | None, country: str | None) -> str | None:
-    for f in found:
-        if f.type is EntityType.PLACE and not f.iri.endswith("/viet-nam"):
-            return f.iri
+def _subject(found: list[Found], sentence: str, segment: str, main: str | None, country: str | None,
+             *, fallback: str | None = None) -> str | None:
+    """Whom a target is for: a province named in it, the place its governing body governs, the
+    sentence's earlier subject, the article's province ("tỉnh", "địa phương này"), else the country."""
+    units = [f for f in found if f.type is EntityType.PLACE and not f.iri.endswith("/viet-nam") and "/place/" in f.iri
+             and not re.search(r"-[0-9a-f]{6}$", f.iri)]
+    if units:
+        return units[0].iri
     for f in found:
         if f.type is EntityType.GOVERNMENT_ORGANIZATION and f.governs:
             return f.governs
-    if main and (local_reference(segment) or re.search(r"(?<!\w)(?:tỉnh|thành phố)(?!\s+[A-ZĐ])", segment)):
+    if fallback:
+        return fallback
+    if main and (local_reference(segment) or re.search(r"(?<!\w)(?:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence)):
         return main
     for f in found:
         if f.type is EntityType.PLACE:
@@ -103,14 +117,14 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
     if country and (main is None or re.search(r"Nghị quyết|Quyết định|Chính phủ|cả nước|quốc gia|Việt Nam", sentence)):
         return country
     orgs = [f for f in found if f.type is EntityType.ORGANIZATION]
-    return orgs[0].iri if orgs else None
+    return orgs[0].iri if orgs else main
 
 
 def _goals(segment: str) -> list[str]:
     """The goals of a target segment: one per list item ("kinh tế số chiếm 20% GDP", "80% …")."""
     segment = re.split(r",\s+(?:dù|nhưng|song|trong khi)\s", segment.strip(" ,.;"))[0]
     fronted = re.match(
-        rf"^(?:.*?\b(?:mục tiêu|phấn đấu|đảm bảo|bảo đảm|để|nhằm|cụ thể)\s+)?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,\s*"
+        rf"^(?:.*?\b(?:mục tiêu|phấn đấu|đảm bảo|bảo đảm|để|nhằm|cụ thể)(?:\s+(?:là|đặt ra là))?\s+)?(?:(?:đến|tới|vào|trước)\s+(?:cuối\s+|hết\s+)?|hết\s+)(?:năm\s+|quý\s+[IV]+/)?{YEAR}\s*,?\s*"
         rf"|^(?:Trong\s+)?[Nn]ăm\s+{YEAR}\s*,\s*", segment, re.I)
     if fronted:
         segment = segment[fronted.end():]
@@ -128,7 +142,7 @@ def _goals(segment: str) -> list[str]:
         text = _TAIL_YEAR.sub("", item[start:].strip(" ,.;")).strip(" ,.;")
         text = _FILLER.sub("", text).strip()
         text = re.sub(rf"^(?:đến|tới|vào)\s+(?:năm\s+)?{YEAR}\s*,?\s*", "", text, flags=re.I)
-        if len(text.split()) >= 2:
+        if len(text.split()) >= 3:
             out.append(text)
     return out
 
