@@ -24,15 +24,17 @@ _WORD = re.compile(r"[^\W\d_]+")
 _HONORIFIC = re.compile(r"(?:ông|bà|anh|chị|Ông|Bà|Anh|Chị|đồng chí|Đồng chí|GS|PGS|TS|ThS|GS\.TS|PGS\.TS)\.?\s+$")
 _ORG_HEAD = (
     r"Tập đoàn|Tổng công ty|Tổng Công ty|Công ty cổ phần|Công ty Cổ phần|Công ty TNHH|Công ty|Ngân hàng|Hiệp hội|"
-    r"Học viện|Trường Đại học|Đại học|Viện|Sở|Bộ|Cục|Vụ|Ban|Quỹ|Liên minh|Hội|Ủy ban|Uỷ ban|Văn phòng|Báo|Đài|Bưu điện"
+    r"Học viện|Trường Đại học|Đại học|Viện|Sở|Bộ|Cục|Vụ|Ban|Quỹ|Liên minh|Hội|Ủy ban|Uỷ ban|Văn phòng|Báo|Đài|Bưu điện|"
+    r"Bệnh viện|Thị đoàn|Huyện đoàn|Tỉnh đoàn|Thành đoàn|Trường|Liên đoàn|Tổ chức|Nhà máy|Khu công nghệ cao"
 )
 _ORG = re.compile(
     rf"(?<![\w])(?:{_ORG_HEAD})\s+{NAME_UNIT}(?:(?:\s+(?:và|&)\s+|\s*[-–]\s*|\s+){NAME_UNIT})*"
 )
 _PLACE_CLASSIFIER = re.compile(
-    rf"(?<![\w])(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|vườn quốc gia|Vườn quốc gia|khu kinh tế|Khu kinh tế|"
-    rf"bãi biển|biển|vịnh|cảng|sân bay|khu công nghệ cao|Khu công nghệ cao|cửa khẩu)\s+"
-    rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})"
+    rf"(?<![\w])(?:các\s+)?(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|huyện đảo|đặc khu|vườn quốc gia|Vườn quốc gia|"
+    rf"khu kinh tế|Khu kinh tế|bãi biển|biển|vịnh|cảng|sân bay|cửa khẩu|thành phố|TP\.?)"
+    rf"(?:\s+(?:miền núi|biên giới|vùng cao|ven biển|nông thôn|đảo))?\s+"
+    rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}(?:(?:,\s+|\s+và\s+)[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})*)"
 )
 _PLACE_BODY = re.compile(
     r"(?<![\w])(?P<head>Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Tỉnh đoàn|Thành đoàn|Liên đoàn Lao động|"
@@ -85,6 +87,15 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
         elif line and not line.startswith(("#", "[")):
             bucket.update(line.split())
     return frozenset(strong), frozenset(weak)
+
+
+def _inside_a_name(segment: str, m: Match) -> bool:
+    """"Đức" in "Trịnh Đức Phong" is a syllable of a name, not Germany."""
+    if " " in m.surface or m.surface.isupper():
+        return False
+    before = re.search(r"([^\W\d_]+) $", segment[: m.start])
+    after = re.match(r" ([^\W\d_]+)", segment[m.end:])
+    return bool(before and before.group(1)[0].isupper() or after and after.group(1)[0].isupper())
 
 
 def _drop_parenthetical(found: list[Found], segment: str) -> list[Found]:
@@ -178,7 +189,7 @@ class EntityFinder:
             found.append(branch)
             taken.append((branch.start, branch.end))
         for m in gazetteer_matches:
-            if _overlaps(m.start, m.end, taken):
+            if _overlaps(m.start, m.end, taken) or _inside_a_name(segment, m):
                 continue
             inside_concept = any(s <= m.start and m.end <= e and (e - s) > (m.end - m.start) for s, e in concept_spans)
             if not inside_concept:
@@ -189,19 +200,22 @@ class EntityFinder:
             found.append(f)
             taken.append((f.start, f.end))
         for f in self._organisations(segment, taken):
-            found = [g for g in found if not (f.start <= g.start and g.end <= f.end and g.type is EntityType.PLACE)]
+            found = [g for g in found if not (f.start <= g.start and g.end <= f.end)]
+            taken = [t for t in taken if not (f.start <= t[0] and t[1] <= f.end)]
             found.append(f)
             taken.append((f.start, f.end))
-        for m in _PLACE_CLASSIFIER.finditer(segment):
-            s0, e0 = m.start("name"), m.end("name")
-            if not _overlaps(s0, e0, taken):
-                name = m.group("name")
-                found.append(Found(s0, e0, name, iris.entity(self.base, "place", name), name, EntityType.PLACE))
-                taken.append((s0, e0))
         for m in GENERIC_BODIES.finditer(segment):
             if not _overlaps(m.start(), m.end(), taken):
                 found.append(Found(m.start(), m.end(), m.group(0), "", m.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
                 taken.append((m.start(), m.end()))
+        for m in _PLACE_CLASSIFIER.finditer(segment):
+            for part in re.finditer(rf"[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}", m.group("name")):
+                s0, e0 = m.start("name") + part.start(), m.start("name") + part.end()
+                strong, _weak = surnames()
+                if not _overlaps(s0, e0, taken) and not (part.group(0).split()[0] in strong and len(part.group(0).split()) >= 3):
+                    name = part.group(0)
+                    found.append(Found(s0, e0, name, iris.entity(self.base, "place", name), name, EntityType.PLACE))
+                    taken.append((s0, e0))
         for f in self._persons(segment, taken):
             found.append(f)
             taken.append((f.start, f.end))
@@ -222,8 +236,18 @@ class EntityFinder:
             places = {(p.start, p.end) for p in self.gaz.names.find(surface) if p.entry.kind is Kind.PLACE}
             if _overlaps(s, e, [t for t in taken if t not in inner]):
                 continue
-            if any((t[0] - s, t[1] - s) not in places for t in inner):
+            head = re.match(rf"(?:{_ORG_HEAD})\s+", surface)
+            if any(t[0] == s + (head.end() if head else 0) and t[1] == e for t in inner) or any(
+                    t[0] == s and t[1] == e for t in inner):
                 continue  # "Tập đoàn VNPT": a known organisation, found by the gazetteer
+            qualifier = re.match(r"\s+(?:tỉnh|thành phố|TP\.?)\s+", segment[e:])
+            if qualifier and not places:
+                hit = [p for p in self.gaz.names.find(segment[e + qualifier.end():e + qualifier.end() + 40])
+                       if p.start == 0 and p.entry.kind is Kind.PLACE and p.entry.is_unit]
+                if hit:
+                    e = e + qualifier.end() + hit[0].end
+                    surface = segment[s:e]
+                    places = {(0, 0)}
             local = surface.startswith(("Sở ", "Ban Chấp hành Đảng bộ", "Công an")) and not places
             out.append(Found(s, e, surface, iris.entity(self.base, "org", surface), surface, EntityType.ORGANIZATION,
                              ministry=surface.startswith("Bộ "), generic=local))

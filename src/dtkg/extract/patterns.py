@@ -7,7 +7,12 @@ import re
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 #: A capitalised word (or an acronym) and at most one lowercase word after it: "Thông tin".
-NAME_UNIT = rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)(?:\s+[{LO}]+)?"
+#: Lowercase words that never continue a name: "Tập đoàn Viettel là …" ends at "Viettel".
+NOT_NAME = (r"(?:là|và|của|được|đã|sẽ|có|cho|với|tại|trong|này|đó|cũng|vừa|đang|ký|kí|về|ở|do|để|từ|đến|nhằm|"
+            r"nhưng|hay|hoặc|thì|mà|khi|như|theo|trên|dưới|sau|trước|các|những|một|cùng|vẫn|đều|còn|chỉ|nói|cho biết)(?![\w])")
+NAME_UNIT = (rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)"
+             rf"(?:\s+(?!{NOT_NAME})[{LO}]+\s+(?!{NOT_NAME})[{LO}]+(?=\s+[{UP}])|\s+(?:quốc gia|quốc tế|trung ương|nhà nước)(?![{LO}])"
+             rf"|\s+(?!{NOT_NAME})[{LO}]+)?")
 YEAR = r"(?:19|20)\d\d"
 PERIOD = re.compile(
     rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:hết\s+)?(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
