@@ -237,8 +237,7 @@ class EntityFinder:
             if _overlaps(s, e, [t for t in taken if t not in inner]):
                 continue
             head = re.match(rf"(?:{_ORG_HEAD})\s+", surface)
-            if any(t[0] == s + (head.end() if head else 0) and t[1] == e for t in inner) or any(
-                    t[0] == s and t[1] == e for t in inner):
+            if any(t[0] in (s, s + (head.end() if head else 0)) and (t[0] - s, t[1] - s) not in places for t in inner):
                 continue  # "Tập đoàn VNPT": a known organisation, found by the gazetteer
             qualifier = re.match(r"\s+(?:tỉnh|thành phố|TP\.?)\s+", segment[e:])
             if qualifier and not places:
