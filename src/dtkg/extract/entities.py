@@ -342,7 +342,7 @@ class EntityFinder:
 
     def _resolve_generic(self, found: list[Found], text: str, article: Article) -> list[Found]:
         """"UBND tỉnh", "Tỉnh ủy" without a name → the body of the article's main province."""
-        main = main_province(found)
+        main = main_province(found, text)
         out: list[Found] = []
         for f in found:
             if not f.generic:
@@ -377,11 +377,14 @@ def _body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
     return None
 
 
-def main_province(found: list[Found]) -> str | None:
-    """The provincial unit the article is mostly about (by mentions of it and its bodies)."""
+def main_province(found: list[Found], text: str | None = None) -> str | None:
+    """The provincial unit the article is mostly about (by mentions of it and its bodies; a place
+    named only as where something happened, "tại Hà Nội", does not count)."""
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for f in found:
+        if text is not None and f.type is EntityType.PLACE and re.search(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$", text[max(0, f.start - 16):f.start]):
+            continue
         place = f.governs if f.type is EntityType.GOVERNMENT_ORGANIZATION else (f.iri if f.type is EntityType.PLACE else None)
         if place and not place.endswith("/viet-nam") and not f.generic:
             counts[place] += 1
@@ -403,6 +406,15 @@ def _resolve_short_names(found: list[Found], text: str, article: Article) -> lis
                 f = Found(f.start, f.end, f.surface, p.iri, p.name, f.type)
         out.append(f)
     return out
+
+
+def last_unit_before(found: list[Found], offset: int) -> str | None:
+    """The provincial unit named last before ``offset``: what "toàn tỉnh", "tỉnh này" point back to."""
+    units = [f.governs if f.type is EntityType.GOVERNMENT_ORGANIZATION else f.iri for f in found
+             if f.start < offset and (f.type is EntityType.PLACE and "/place/" in f.iri and not f.iri.endswith("/viet-nam")
+                                        and not re.search(r"-[0-9a-f]{6}$", f.iri)
+                                        or f.type is EntityType.GOVERNMENT_ORGANIZATION and f.governs)]
+    return units[-1] if units else None
 
 
 def _short_references(found: list[Found], text: str, article: Article) -> list[Found]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from dtkg.extract.entities import Found, main_province
+from dtkg.extract.entities import Found, last_unit_before, main_province
 from dtkg.extract.patterns import NUMBER, parse_number
 from dtkg.model import Article, EntityType, Evidence, Indicator
 
@@ -21,6 +21,9 @@ _SKIP_BEFORE = re.compile(
     r"(?:năm|giai đoạn|top|nhóm|thứ|lần|số|Quyết định|Nghị quyết|Kế hoạch|Đề án|ngày|tháng|quý|khóa|khoá|Điều|"
     r"Khoản|hạng|mục tiêu|mức độ|cấp|tổng đài|đường dây|hotline|Tier|phiên bản|\d[,/])\s*$", re.I)
 _FUTURE = re.compile(r"phấn đấu|mục tiêu|đến năm|tới năm|\bsẽ\b|ít nhất|kế hoạch|dự kiến|kỳ vọng", re.I)
+_TARGET_CUE = re.compile(r"mục tiêu|phấn đấu|đến năm|tới năm", re.I)
+_PAST = re.compile(r"(?<!\w)(?:đã|về đích|đạt được|Hiện|hiện)(?!\w)|[.;:]\s")
+_LOCATIVE = re.compile(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$")
 _APPROX = re.compile(r"(?:hơn|gần|trên|khoảng|đạt|tới|lên|có|với)\s*$", re.I)
 _NOT_COUNTED = re.compile(r"^(?:năm|tháng|ngày|giờ|phút|tuổi|lần|giây|G\b)", re.I)
 _FUNCTION_WORDS = frozenset("mới đã đạt là được có sẽ và hoặc trong của cho với tại từ đến so vẫn còn chỉ".split())
@@ -30,13 +33,20 @@ _RANK = re.compile(r"(?:xếp|đứng|xếp hạng)\s+(?:thứ\s+)?(?P<n>\d{1,3}
 
 
 def extract_indicators(article: Article, mentions: list[Found], country: str | None = None) -> list[Indicator]:
-    main = main_province(mentions) or country
+    article_main = main_province(mentions, article.text) or country
     out: list[Indicator] = []
+    previous = None
     for sentence in article.sentences:
         text = sentence.text
         if "“" in text or '"' in text:
+            previous = sentence
             continue
-        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON]
+        window = [f for f in mentions if f.start >= (previous.span.start if previous else sentence.span.start)]
+        local = re.search(r"(?<!\w)(?:toàn tỉnh|tỉnh này|địa phương này|thành phố này)(?!\w)", text)
+        main = (last_unit_before(window, sentence.span.start) if local else None) or article_main
+        previous = sentence
+        found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON
+                 and not _LOCATIVE.search(article.text[max(0, f.start - 16):f.start])]
         ranks = {m.start("n") for m in _RANK.finditer(text)}
         for m in _RANK.finditer(text):
             out += _rank(m, text, sentence, found, main)
@@ -62,6 +72,11 @@ def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str
         return None
     c_start, c_end = _clause(text, m.start())
     if _FUTURE.search(text[c_start:c_end]):
+        return None
+    cue = None
+    for cue in _FUTURE.finditer(text[: m.start()]):
+        pass
+    if cue is not None and _TARGET_CUE.match(cue.group(0)) and not _PAST.search(text[cue.end(): m.start()]):
         return None
     unit_m = _UNIT.match(text[m.end():])
     unit = unit_m.group("unit") if unit_m else None

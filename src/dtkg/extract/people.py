@@ -80,7 +80,7 @@ def extract_positions(text: str, sentences: list[tuple[int, int]], gaz: Gazettee
     """Positions held and ranks, read sentence by sentence."""
     ministries = sorted({f.iri for f in mentions if f.ministry})
     only_ministry = ministries[0] if len(ministries) == 1 else None
-    main = main_province(mentions)
+    main = main_province(mentions, text)
     positions: list[Position] = []
     ranks: list[tuple[str, str]] = []
     for start, end in sentences:

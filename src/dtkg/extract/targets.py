@@ -46,7 +46,7 @@ class _Goal:
 
 
 def extract_targets(article: Article, mentions: list[Found], country: str | None) -> list[Target]:
-    main = main_province(mentions)
+    main = main_province(mentions, article.text)
     goals: list[_Goal] = []
     for sentence in article.sentences:
         text = sentence.text

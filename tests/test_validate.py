@@ -1,0 +1,428 @@
+"""``dtkg validate`` end to end: the samples built once, then corrupted in a dozen ways.
+
+Each corruption must make ``dtkg validate`` exit 1 with a text report that names the
+article's source file and the broken fact; JUnit and SARIF must parse with standard
+tools and carry the same results; unreadable data or shapes exit 2 naming file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from dtkg import resources
+from dtkg.cli import main
+from dtkg.pipeline import build
+from dtkg.settings import Settings
+from dtkg.validate.cli import load, validate_store
+from dtkg.validate.engine import Severity, Validator
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = Path(__file__).parent / "data" / "shapes" / "datasets"
+PREFIXES = """
+PREFIX dtkg: <https://w3id.org/dtkg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+# ---------------------------------------------------------------- the built samples
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample articles built once into an N-Quads dataset."""
+    out = tmp_path_factory.mktemp("samples")
+    articles = out / "examples" / "articles"
+    shutil.copytree(ROOT / "examples" / "articles", articles)
+    report = build([articles], output=out / "kg.nq", settings=Settings(cache_dir=out / "cache", workers=1))
+    assert report.built and not report.failed
+    return out / "kg.nq"
+
+
+@pytest.fixture(scope="session")
+def sample_run(built: Path):  # type: ignore[no-untyped-def]
+    return validate_store(load(built), Validator())
+
+
+@pytest.fixture(scope="session")
+def clean(built: Path, sample_run, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The built samples without any article graph that has violations: a dataset that passes.
+
+    (Today that is all of them; should the extractor regress, test_samples_conform fails
+    while the corruption tests still start from a passing dataset.)
+    """
+    bad = {f.graph for f in sample_run.findings if f.severity is Severity.VIOLATION}
+    store = load(built)
+    for graph in bad:
+        store.update(PREFIXES + f"DELETE {{ GRAPH ?m {{ ?a ?p ?o }} }} WHERE {{ GRAPH ?m {{ ?a dtkg:articleGraph <{graph}> ; ?p ?o }} }}")
+        store.remove_graph(ox.NamedNode(graph))
+    path = tmp_path_factory.mktemp("clean") / "clean.nq"
+    _write(store, path)
+    return path
+
+
+def _write(store: ox.Store, path: Path) -> None:
+    path.write_bytes(ox.serialize(sorted(store, key=str), format=ox.RdfFormat.N_QUADS))
+
+
+def _validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["validate", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_samples_conform(built: Path, sample_run, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """The real sample data has no violation (warnings and notes are allowed)."""
+    assert [f for f in sample_run.findings if f.severity is Severity.VIOLATION] == []
+    code, out, _err = _validate(capsys, str(built))
+    assert code == 0 and out.startswith("dtkg validate: passed"), out
+
+
+def test_clean_samples_pass_and_every_graph_was_checked(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = _validate(capsys, str(clean))
+    assert code == 0, out
+    assert out.startswith("dtkg validate: passed")
+    checked = dict(re.findall(r"^\s+(\d+)\s+(dtsh:\S+)$", out, re.M))
+    assert checked and all(int(n) >= 0 for n in checked)
+    assert "focus nodes checked per shape:" in out
+
+
+def _sources(path: Path) -> dict[str, str]:
+    store = load(path)
+    rows = store.query(PREFIXES + "SELECT ?g ?s WHERE { GRAPH ?m { ?a dtkg:sourceName ?s ; dtkg:articleGraph ?g } }")
+    return {r["g"].value: r["s"].value for r in rows}  # type: ignore[index,union-attr]
+
+
+# ---------------------------------------------------------------- corruptions
+
+
+@dataclass(frozen=True)
+class Broken:
+    """What a corruption broke: the graph, the focus node and the shape that must say so."""
+
+    graph: str
+    focus: str
+    rule: str
+
+
+def _one(store: ox.Store, query: str) -> dict[str, str]:
+    results = store.query(PREFIXES + query)
+    for row in results:  # type: ignore[union-attr]
+        return {v.value: row[v].value for v in results.variables if row[v] is not None}  # type: ignore[union-attr]
+    raise AssertionError(f"no sample fact to corrupt for: {query}")
+
+
+def _article_graph() -> str:
+    return 'FILTER (CONTAINS(STR(?g), "/graph/article/"))'
+
+
+def missing_label(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x WHERE {{ GRAPH ?g {{ ?x a dtkg:CooperationAgreement ; rdfs:label ?l }} {_article_graph()} }}")
+    store.update(PREFIXES + f"DELETE WHERE {{ GRAPH <{r['g']}> {{ <{r['x']}> rdfs:label ?l }} }}")
+    return Broken(r["g"], r["x"], "CooperationAgreement-label")
+
+
+def bad_year(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x ?y WHERE {{ GRAPH ?g {{ ?x dtkg:targetYear ?y }} {_article_graph()} }}")
+    store.update(PREFIXES + f"""DELETE {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:targetYear ?y }} }}
+        INSERT {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:targetYear "năm {r['y']}"^^xsd:gYear }} }}
+        WHERE {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:targetYear ?y }} }}""")
+    return Broken(r["g"], r["x"], "Target-year")
+
+
+def reversed_period(store: ox.Store) -> Broken:
+    r = _one(store, f"""SELECT ?g ?x ?b ?e ?s ?f WHERE {{ GRAPH ?g {{ ?x dtkg:period ?p . ?p time:hasBeginning ?b ; time:hasEnd ?e .
+        ?b time:inXSDgYear ?s . ?e time:inXSDgYear ?f }} FILTER (STR(?s) < STR(?f)) {_article_graph()} }}""")
+    store.update(PREFIXES + f"""DELETE DATA {{ GRAPH <{r['g']}> {{ <{r['b']}> time:inXSDgYear "{r['s']}"^^xsd:gYear .
+            <{r['e']}> time:inXSDgYear "{r['f']}"^^xsd:gYear }} }} ;
+        INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['b']}> time:inXSDgYear "{r['f']}"^^xsd:gYear .
+            <{r['e']}> time:inXSDgYear "{r['s']}"^^xsd:gYear }} }}""")
+    return Broken(r["g"], r["x"], "AgreementPeriodShape")
+
+
+def offsets_outside(store: ox.Store) -> Broken:
+    r = _one(store, f"""SELECT ?g ?x ?p ?end (STRLEN(?t) AS ?n) WHERE {{ GRAPH ?g {{ ?s oa:hasSource ?x ; oa:hasSelector ?p .
+        ?p oa:end ?end . ?x schema:text ?t }} {_article_graph()} }}""")
+    store.update(PREFIXES + f"""DELETE DATA {{ GRAPH <{r['g']}> {{ <{r['p']}> oa:end {r['end']} }} }} ;
+        INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['p']}> oa:end {int(r['n']) + 25} }} }}""")
+    return Broken(r["g"], r["x"], "EvidenceOffsetsShape")
+
+
+def dangling_party(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x ?o WHERE {{ GRAPH ?g {{ ?x dtkg:party ?o . ?o a schema:Organization }} {_article_graph()} }}")
+    ghost = r["o"].rsplit("/", 1)[0] + "/to-chuc-khong-ton-tai"
+    store.update(PREFIXES + f"INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:party <{ghost}> }} }}")
+    return Broken(r["g"], r["x"], "CooperationAgreement-party")
+
+
+def exact_mismatch(store: ox.Store) -> Broken:
+    r = _one(store, f"""SELECT ?g ?x ?q ?exact WHERE {{ GRAPH ?g {{ ?s oa:hasSource ?x ; oa:hasSelector ?q . ?q oa:exact ?exact }}
+        {_article_graph()} }}""")
+    changed = r["exact"].replace("\\", "\\\\").replace('"', '\\"')[:-3] + "..."
+    store.update(PREFIXES + f"""DELETE {{ GRAPH <{r['g']}> {{ <{r['q']}> oa:exact ?e }} }}
+        INSERT {{ GRAPH <{r['g']}> {{ <{r['q']}> oa:exact "{changed}" }} }} WHERE {{ GRAPH <{r['g']}> {{ <{r['q']}> oa:exact ?e }} }}""")
+    return Broken(r["g"], r["x"], "EvidenceExactShape")
+
+
+def member_not_person(store: ox.Store) -> Broken:
+    r = _one(store, f"""SELECT ?g ?x ?p ?o WHERE {{ GRAPH ?g {{ ?x org:member ?p ; org:organization ?o . ?o a schema:Organization }}
+        {_article_graph()} }}""")
+    store.update(PREFIXES + f"""DELETE DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> org:member <{r['p']}> }} }} ;
+        INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> org:member <{r['o']}> }} }}""")
+    return Broken(r["g"], r["x"], "Membership-member")
+
+
+def missing_text(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x WHERE {{ GRAPH ?g {{ ?x a schema:NewsArticle ; schema:text ?t }} {_article_graph()} }}")
+    store.update(PREFIXES + f"DELETE WHERE {{ GRAPH <{r['g']}> {{ <{r['x']}> schema:text ?t }} }}")
+    return Broken(r["g"], r["x"], "NewsArticle-text")
+
+
+def unknown_concept(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x WHERE {{ GRAPH ?g {{ ?x dtkg:scope ?c }} {_article_graph()} }}")
+    store.update(PREFIXES + f"INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:scope <https://w3id.org/dtkg/concept/khong-co> }} }}")
+    return Broken(r["g"], r["x"], "ScopeConcept-concept")
+
+
+def confidence_above_one(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x ?c WHERE {{ GRAPH ?g {{ ?x a dtkg:Indicator ; dtkg:confidence ?c }} {_article_graph()} }}")
+    store.update(PREFIXES + f"""DELETE WHERE {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:confidence ?c }} }} ;
+        INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:confidence 1.5 }} }}""")
+    return Broken(r["g"], r["x"], "Fact-confidence")
+
+
+def string_date(store: ox.Store) -> Broken:
+    r = _one(store, f"SELECT ?g ?x WHERE {{ GRAPH ?g {{ ?x dtkg:signingDate ?d }} {_article_graph()} }}")
+    store.update(PREFIXES + f"""DELETE WHERE {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:signingDate ?d }} }} ;
+        INSERT DATA {{ GRAPH <{r['g']}> {{ <{r['x']}> dtkg:signingDate "ngày 22/8/2025" }} }}""")
+    return Broken(r["g"], r["x"], "CooperationAgreement-signingDate")
+
+
+def successor_overlap(store: ox.Store) -> Broken:
+    r = _one(store, """SELECT ?g ?x ?v ?d WHERE { GRAPH ?g { ?x dtkg:successor ?v ; dtkg:validUntil ?d ;
+        a <https://w3id.org/dtkg/ontology#Province> } }""")
+    store.update(PREFIXES + f'INSERT DATA {{ GRAPH <{r["g"]}> {{ <{r["v"]}> dtkg:validFrom "{r["d"]}"^^xsd:date }} }}')
+    return Broken(r["g"], r["x"], "SuccessorTimelineShape")
+
+
+CORRUPTIONS: list[Callable[[ox.Store], Broken]] = [
+    missing_label, bad_year, reversed_period, offsets_outside, dangling_party, exact_mismatch,
+    member_not_person, missing_text, unknown_concept, confidence_above_one, string_date, successor_overlap,
+]
+
+
+def _corrupt(clean: Path, corruption: Callable[[ox.Store], Broken], where: Path) -> tuple[Path, Broken]:
+    store = load(clean)
+    broken = corruption(store)
+    path = where / f"{corruption.__name__}.nq"
+    _write(store, path)
+    return path, broken
+
+
+def _section(report: str, header: str) -> str:
+    """The part of a text report under the group header that starts with ``header``."""
+    blocks = report.split("\n\n")
+    matching = [b for b in blocks if b.startswith(header)]
+    assert matching, f"no section for {header} in:\n{report}"
+    return matching[0]
+
+
+@pytest.mark.parametrize("corruption", CORRUPTIONS, ids=[c.__name__ for c in CORRUPTIONS])
+def test_corruption_fails_validation_naming_article_and_fact(
+        corruption: Callable[[ox.Store], Broken], clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, broken = _corrupt(clean, corruption, tmp_path)
+    code, out, _err = _validate(capsys, str(path))
+    assert code == 1, out
+    source = _sources(path).get(broken.graph)
+    header = source if source else "graph <" + broken.graph
+    section = _section(out, header)
+    assert f"<{broken.focus}>" in section
+    assert f"rule: dtsh:{broken.rule} " in section
+    if source:
+        assert source.endswith(".txt")
+
+
+def test_ten_different_corruptions() -> None:
+    assert len({c.__name__ for c in CORRUPTIONS}) >= 10
+
+
+@pytest.mark.parametrize("corruption", [reversed_period, offsets_outside, unknown_concept],
+                         ids=["reversed_period", "offsets_outside", "unknown_concept"])
+def test_junit_sarif_and_shacl_reports_carry_the_same_results(
+        corruption: Callable[[ox.Store], Broken], clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, broken = _corrupt(clean, corruption, tmp_path)
+    outputs = {}
+    for fmt in ("junit", "sarif", "turtle", "json"):
+        code, outputs[fmt], _err = _validate(capsys, str(path), "--format", fmt, "--fail-on", "info")
+        assert code == 1
+    junit_results = _junit_results(outputs["junit"])
+    sarif_results = _sarif_results(outputs["sarif"])
+    shacl_results = _shacl_results(outputs["turtle"], "turtle")
+    assert len(junit_results) == len(sarif_results) == shacl_results == _shacl_results(outputs["json"], "json-ld") > 0
+    assert any(r["ruleId"] == f"dtsh:{broken.rule}" and r["properties"]["focusNode"] == broken.focus for r in sarif_results)
+
+
+def _junit_results(text: str) -> list[str]:
+    root = ET.fromstring(text)
+    assert root.tag == "testsuites"
+    lines = []
+    for case in root.iter("testcase"):
+        assert case.get("name") and case.get("classname")
+        for failure in case.findall("failure"):
+            lines += failure.text.splitlines()  # type: ignore[union-attr]
+        out = case.find("system-out")
+        lines += [line for line in (out.text or "").splitlines()[1:]] if out is not None else []
+    assert int(root.get("failures", "0")) == sum(1 for _ in root.iter("failure"))
+    return lines
+
+
+def _sarif_results(text: str) -> list[dict]:  # type: ignore[type-arg]
+    document = json.loads(text)
+    assert document["version"] == "2.1.0" and isinstance(document["runs"], list)
+    results = []
+    for run in document["runs"]:
+        driver = run["tool"]["driver"]
+        assert driver["name"] == "dtkg"
+        ids = [rule["id"] for rule in driver.get("rules", [])]
+        assert len(ids) == len(set(ids))
+        for result in run["results"]:
+            assert result["message"]["text"]
+            assert result["level"] in {"error", "warning", "note"}
+            assert ids[result["ruleIndex"]] == result["ruleId"]
+            for location in result["locations"]:
+                physical = location["physicalLocation"]
+                assert physical["artifactLocation"]["uri"]
+                region = physical.get("region")
+                if region is not None:
+                    assert region["startLine"] >= 1 and region["startColumn"] >= 1
+                    assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+            results.append(result)
+    return results
+
+
+def _shacl_results(text: str, fmt: str) -> int:
+    graph = rdflib.Graph().parse(data=text, format=fmt)
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    assert len(reports) == 1
+    results = list(graph.objects(reports[0], SH.result))
+    assert graph.value(reports[0], SH.conforms).toPython() is (not results)  # type: ignore[union-attr]
+    return len(results)
+
+
+def test_sarif_region_points_at_the_evidence_in_the_source_file(clean: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path, broken = _corrupt(clean, reversed_period, tmp_path)
+    _code, out, _err = _validate(capsys, str(path), "--format", "sarif")
+    result = next(r for r in _sarif_results(out) if r["ruleId"] == f"dtsh:{broken.rule}")
+    physical = result["locations"][0]["physicalLocation"]
+    source = Path(physical["artifactLocation"]["uri"])
+    lines = source.read_text(encoding="utf-8").splitlines()
+    region = physical["region"]
+    line = lines[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1:].startswith(region["snippet"]["text"][:20])
+
+
+# ---------------------------------------------------------------- thresholds, formats, other graphs
+
+
+def test_fail_on_threshold(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _validate(capsys, str(clean), "--fail-on", "violation")[0] == 0
+    code, out, _ = _validate(capsys, str(clean), "--fail-on", "warning")
+    assert code == 1 and "WARNING:" in out
+    assert _validate(capsys, str(clean), "--fail-on", "info")[0] == 1
+
+
+@pytest.mark.parametrize("name", ["extension.ttl", "extension.jsonld", "extension.trig"])
+def test_graphs_dtkg_did_not_build(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user's own graph in Turtle, JSON-LD or TriG: validated, the broken agreement named."""
+    code, out, _err = _validate(capsys, str(DATASETS / name))
+    assert code == 1, out
+    assert "<http://example.org/kg/agreement-1>" in out
+    assert "rule: dtsh:AgreementPeriodShape " in out
+    assert "rule: dtsh:CooperationAgreement-party " in out
+
+
+def test_user_shapes_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    shutil.copy(resources.shapes_dir() / "00-shapes.ttl", shapes)
+    shutil.copy(resources.shapes_dir() / "facts.ttl", shapes)
+    code, out, _err = _validate(capsys, str(DATASETS / "extension.ttl"), "--shapes", str(shapes))
+    assert code == 1 and "dtsh:AgreementPeriodShape" in out and "dtsh:NewsArticle" not in out
+
+
+# ---------------------------------------------------------------- exit 2
+
+
+def test_unreadable_dataset_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.nq"
+    bad.write_text('<http://a> <http://b> <http://c> <http://g> .\n<http://a> <http://b> "unterminated <http://g> .\n')
+    code, _out, err = _validate(capsys, str(bad))
+    assert code == 2
+    assert str(bad) in err and "line 2" in err
+
+
+def test_unreadable_shapes_name_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "bad.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n\n<urn:s> a sh:NodeShape ;\n  sh:targetClass .\n")
+    code, _out, err = _validate(capsys, str(DATASETS / "extension.ttl"), "--shapes", str(shapes))
+    assert code == 2
+    assert str(shapes / "bad.ttl") in err and "line 4" in err
+
+
+def test_shapes_that_target_nothing_are_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "other.ttl"
+    data.write_text("<http://example.org/x> <http://example.org/p> <http://example.org/y> .\n")
+    code, out, err = _validate(capsys, str(data))
+    assert code == 2 and out == ""
+    assert "target nothing" in err and str(data) in err
+
+
+def test_missing_dataset_and_unknown_extension(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _validate(capsys, str(tmp_path / "nope.nq"))[0] == 2
+    odd = tmp_path / "data.xyz"
+    odd.write_text("")
+    code, _out, err = _validate(capsys, str(odd))
+    assert code == 2 and "data.xyz" in err
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def test_cross_projection_gives_the_same_results_as_the_whole_union(clean: Path, tmp_path: Path) -> None:
+    path, _broken = _corrupt(clean, unknown_concept, tmp_path)
+    store = load(path)
+    validator = Validator()
+    projected = validator.validate_cross(store)
+    union = ox.Store()
+    union.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+    whole = validator.validate_cross(union)
+    from dtkg.validate.engine import to_rdflib
+
+    everything = validator.validate(to_rdflib(list(store)), cross=True)
+    assert projected.findings == whole.findings == everything.findings
+    assert projected.findings and projected.targeted == everything.targeted
+
+
+def test_report_names_the_evidence_sentence(clean: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, broken = _corrupt(clean, reversed_period, tmp_path)
+    _code, out, _err = _validate(capsys, str(path))
+    store = load(path)
+    exact = _one(store, f"SELECT ?e WHERE {{ GRAPH ?g {{ <{broken.focus}> dtkg:evidence/oa:hasSelector/oa:exact ?e }} }}")["e"]
+    assert f'evidence: "{" ".join(exact.split())[:80]}' in out
