@@ -34,6 +34,7 @@ README_ANSWERS = {
     "telecom-leaders.rq": {
         ("Hồ Thanh Tùng", "Phó Tổng giám đốc", "CMC", ""), ("Đỗ Văn Khoa", "Phó Tổng giám đốc", "FPT", ""),
         ("Lại Thế Anh", "Tổng giám đốc", "MobiFone", ""), ("Trịnh Đức Phong", "Chủ tịch HĐTV", "VNPT", ""),
+        ("Trịnh Đức Phong", "Chủ tịch Hội đồng thành viên", "VNPT", ""),
         ("Lê Đăng Dũng", "Quyền Chủ tịch", "Viettel", "Thiếu tướng"), ("Lê Đăng Dũng", "Tổng giám đốc", "Viettel", "Thiếu tướng"),
         ("Phùng Văn Tiến", "Phó Tổng giám đốc", "Viettel", "Đại tá"),
     },

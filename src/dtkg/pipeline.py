@@ -27,7 +27,9 @@ from dtkg.mapping import Mapper
 from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_quads
 from dtkg.validate import Finding, ValidationRun, Validator
-from dtkg.validate.engine import to_rdflib
+from dtkg.validate.context import build_context
+from dtkg.validate.engine import graph_name, graph_quads, to_rdflib
+from dtkg.validate.report import ReportFormat, render
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,12 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
     cache = Cache(settings.cache_dir or output.parent / ".dtkg-cache", settings=settings)
     built: list[ArticleResult] = []
     failed = [ArticleResult(e.path or "?", "", error=str(e)) for e in bad_inputs]
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".nq.tmp", dir=output.parent if output.parent.exists() else None)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".nq.tmp", dir=output.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write beside the output: {exc.strerror}", path=str(output),
+                         fix="choose an output path in a writable folder") from exc
     tmp = Path(tmp_name)
     processed = reused = 0
     try:
@@ -143,10 +150,9 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
         if not built:
             raise IngestError("no input could be read as an article", path=", ".join(map(str, inputs)),
                               fix="see the errors above for each file")
-        validation = _finish(tmp, output, fmt, settings, built)
+        validation, report_path = _finish(tmp, output, fmt, settings, built)
     finally:
         tmp.unlink(missing_ok=True)
-    report_path = _write_report(output, validation) if validation else None
     return BuildReport(output, report_path, tuple(built), tuple(failed), validation, processed, reused)
 
 
@@ -183,32 +189,33 @@ def _ordered(sources: list[Source], cache: Cache, fresh: dict[str, ArticleResult
 
 
 def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
-            built: list[ArticleResult]) -> ValidationRun | None:
-    """Validate the cross-article shapes and move the dataset into place in its format."""
+            built: list[ArticleResult]) -> tuple[ValidationRun | None, Path | None]:
+    """Validate what only the whole dataset shows, move the dataset into place, write the report."""
     store = ox.Store()
     store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
-    validation = None
-    if settings.validate:
-        validator = Validator()
-        cross = validator.validate(to_rdflib(list(store)), cross=True)
-        findings = tuple(f for r in built for f in r.findings) + cross.findings
-        targeted: dict[str, int] = {}
-        for r in built:
-            for shape, n in r.targeted:
-                targeted[shape] = targeted.get(shape, 0) + n
-        for shape, n in cross.targeted.items():
-            targeted[shape] = targeted.get(shape, 0) + n
-        validation = ValidationRun(findings, targeted, cross.report)
+    validation = _validate_whole(store, settings, built) if settings.validate else None
     write_quads(store, output, fmt)
-    return validation
+    return validation, (_write_report(output, store, validation) if validation else None)
 
 
-def _write_report(output: Path, validation: ValidationRun) -> Path:
-    from dtkg.validate.report import render, ReportFormat
+def _validate_whole(store: ox.Store, settings: Settings, built: list[ArticleResult]) -> ValidationRun:
+    """Article graphs were validated in the workers; here the metadata and reference graphs, and
+    the cross-article shapes over the union."""
+    validator = Validator()
+    runs = [ValidationRun(r.findings, dict(r.targeted)) for r in built]
+    for name in (iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)):
+        graph = ox.NamedNode(name)
+        runs.append(validator.validate_quads(graph_quads(store, graph), graph=graph_name(graph)))
+    runs.append(validator.validate_cross(store))
+    return ValidationRun.combine(runs)
 
+
+def _write_report(output: Path, store: ox.Store, validation: ValidationRun) -> Path:
+    """The human-readable validation report, beside the dataset."""
     path = output.with_name(output.name + ".validation.txt")
+    context = build_context(store, validation, dataset=str(output))
     with atomic_writer(path, "w") as handle:
-        handle.write(render(validation, ReportFormat.TEXT))
+        handle.write(render(validation, ReportFormat.TEXT, context=context))
     return path
 
 

@@ -73,7 +73,8 @@ def _items(text: str, start: int, end: int, gaz: Gazetteer, mentions: list[Found
 
 
 def _gap(text: str, a: _Item, b: _Item) -> str:
-    return text[a.end : b.start]
+    """The text between two items, without a short bracketed abbreviation ("(HĐTV)")."""
+    return re.sub(r"\s*\([^()]{1,15}\)\s*", " ", text[a.end : b.start])
 
 
 def extract_positions(text: str, sentences: list[tuple[int, int]], gaz: Gazetteer, mentions: list[Found]) -> tuple[list[Position], list[tuple[str, str]]]:
