@@ -141,3 +141,30 @@ def test_other_dataset_formats_hold_the_same_quads(fmt: str, samples: BuildRepor
 def test_every_command_explains_itself_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([command, "--help"]) == 0
     assert "example:" in capsys.readouterr().out
+
+
+def test_the_opinion_piece_yields_no_agreement(sample_store: ox.Store) -> None:
+    query = f"""SELECT ?a WHERE {{ GRAPH <{iris.article_graph(BASE, iris.article_key('005_nghi_quyet_57_goc_nhin'))}> {{
+                 ?a a <https://w3id.org/dtkg/ontology#CooperationAgreement> }} }}"""
+    assert list(sample_store.query(query)) == []  # type: ignore[arg-type]
+
+
+HOSTILE = (
+    'Tin <script>alert("x")</script> về "chuyển đổi số"\n\n'
+    'Ông Nguyễn Văn <b>An</b> \\" > nói: “Xin chào <img src=x> & "nháy" \\n”.\n\n'
+    "Tập đoàn Viettel }} ]] @prefix và UBND tỉnh Lào Cai ký thỏa thuận hợp tác giai đoạn 2025 - 2030. "
+    "Giá trị 1e309% và ký tự \u202e\u0000 lạ.\n"
+)
+
+
+def test_hostile_strings_build_into_a_dataset_that_parses(tmp_path: Path) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "x.txt").write_text(HOSTILE.replace("\u0000", ""), encoding="utf-8")
+    out = tmp_path / "kg.nq"
+    report = build([folder], output=out, settings=Settings(workers=1, cache_dir=tmp_path / "c"))
+    assert report.failed == ()
+    store = load_dataset(out)
+    texts = [q.object.value for q in store if q.predicate.value == SCHEMA + "text"]
+    assert any("<script>" in t for t in texts)
+    assert all(not q.subject.value.count(" ") for q in store if isinstance(q.subject, ox.NamedNode))

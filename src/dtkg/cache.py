@@ -48,6 +48,11 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.pickle"
 
+    def has(self, source: "Source") -> bool:
+        """Whether an entry exists for the source (without loading it)."""
+        key = self._key(source)
+        return key is not None and self._path(key).is_file()
+
     def get(self, source: "Source") -> "ArticleResult | None":
         key = self._key(source)
         if key is None:

@@ -25,7 +25,7 @@ from dtkg.extract import Extractor
 from dtkg.ingest import Source, discover, read
 from dtkg.mapping import Mapper
 from dtkg.settings import DatasetFormat, Settings
-from dtkg.store import atomic_writer, write_quads
+from dtkg.store import atomic_writer, write_dataset
 from dtkg.validate import Finding, ValidationRun, Validator
 from dtkg.validate.context import build_context
 from dtkg.validate.engine import graph_name, graph_quads, to_rdflib
@@ -157,45 +157,44 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
 
 
 def _results(sources: list[Source], settings: Settings, cache: Cache) -> Iterator[ArticleResult]:
-    """Results in source order: cached ones straight from the cache, the rest from the workers."""
-    pending = [s for s in sources if cache.get(s) is None]
+    """Results in source order, streamed: cached ones from the cache, the rest from the workers."""
+    pending = [s for s in sources if not cache.has(s)]
+    fresh = _fresh(pending, settings)
+    waiting = {s.key for s in pending}
+    for source in sources:
+        result = next(fresh) if source.key in waiting else cache.get(source)
+        if result is None:  # an entry that vanished or does not load: process it here
+            result = _Worker(settings).process(source)
+        if not result.cached:
+            cache.put(source, result)
+        yield result
+
+
+def _fresh(pending: list[Source], settings: Settings) -> Iterator[ArticleResult]:
+    """Process sources in order, in a pool of worker processes when there is enough work."""
+    if not pending:
+        return
     if settings.workers > 1 and len(pending) > 2:
         with ProcessPoolExecutor(max_workers=min(settings.workers, len(pending)), initializer=_init_worker,
                                  initargs=(settings,)) as pool:
-            fresh = dict(zip([s.key for s in pending], pool.map(_process, pending, chunksize=4)))
-            yield from _ordered(sources, cache, fresh)
+            yield from pool.map(_process, pending, chunksize=4)
     else:
-        worker = _Worker(settings) if pending else None
-        for source in sources:
-            hit = cache.get(source)
-            if hit is not None:
-                yield hit
-                continue
-            assert worker is not None
-            result = worker.process(source)
-            cache.put(source, result)
-            yield result
-
-
-def _ordered(sources: list[Source], cache: Cache, fresh: dict[str, ArticleResult]) -> Iterator[ArticleResult]:
-    for source in sources:
-        if source.key in fresh:
-            cache.put(source, fresh[source.key])
-            yield fresh[source.key]
-        else:
-            hit = cache.get(source)
-            assert hit is not None
-            yield hit
+        worker = _Worker(settings)
+        for source in pending:
+            yield worker.process(source)
 
 
 def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
             built: list[ArticleResult]) -> tuple[ValidationRun | None, Path | None]:
     """Validate what only the whole dataset shows, move the dataset into place, write the report."""
-    store = ox.Store()
-    store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
-    validation = _validate_whole(store, settings, built) if settings.validate else None
-    write_quads(store, output, fmt)
-    return validation, (_write_report(output, store, validation) if validation else None)
+    with tempfile.TemporaryDirectory(prefix=".dtkg-store-", dir=output.parent) as location:
+        store = ox.Store(location)  # on disk: memory does not grow with the number of articles
+        store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
+        validation = _validate_whole(store, settings, built) if settings.validate else None
+        write_dataset(store, output, fmt)
+        report = _write_report(output, store, validation) if validation else None
+        del store
+    return validation, report
 
 
 def _validate_whole(store: ox.Store, settings: Settings, built: list[ArticleResult]) -> ValidationRun:

@@ -81,6 +81,15 @@ def write_quads(quads: Iterable[ox.Quad], path: Path, fmt: DatasetFormat) -> Non
         ox.serialize(quads, handle, format=OX_FORMATS[fmt], prefixes=PREFIXES if fmt is not DatasetFormat.NQUADS else None)
 
 
+def write_dataset(store: ox.Store, path: Path, fmt: DatasetFormat) -> None:
+    """Dump a whole store to ``path`` atomically, streaming (N-Quads in the store's deterministic order)."""
+    with atomic_writer(path) as handle:
+        if fmt is DatasetFormat.NQUADS:
+            store.dump(handle, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.dump(handle, format=OX_FORMATS[fmt], prefixes=PREFIXES)
+
+
 PREFIXES = {
     "dtkg": "https://w3id.org/dtkg/ontology#",
     "dtc": "https://w3id.org/dtkg/concept/",
