@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -143,10 +143,10 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
                 if result.error:
                     failed.append(result)
                     continue
-                built.append(result)
+                out.write(result.nquads)
+                built.append(replace(result, nquads=""))  # keep the findings, not the text
                 processed += not result.cached
                 reused += result.cached
-                out.write(result.nquads)
         if not built:
             raise IngestError("no input could be read as an article", path=", ".join(map(str, inputs)),
                               fix="see the errors above for each file")
@@ -186,21 +186,65 @@ def _fresh(pending: list[Source], settings: Settings) -> Iterator[ArticleResult]
 
 def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
             built: list[ArticleResult]) -> tuple[ValidationRun | None, Path | None]:
-    """Validate what only the whole dataset shows, move the dataset into place, write the report."""
-    with tempfile.TemporaryDirectory(prefix=".dtkg-store-", dir=output.parent) as location:
-        store = ox.Store(location)  # on disk: memory does not grow with the number of articles
-        store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
-        validation = _validate_whole(store, settings, built) if settings.validate else None
-        write_dataset(store, output, fmt)
-        report = _write_report(output, store, validation) if validation else None
-        del store
+    """Validate what only the whole dataset shows, move the dataset into place, write the report.
+
+    N-Quads are moved into place as streamed; validation reads only the working set it needs
+    (metadata and reference graphs, types, labels, evidence and what the cross-article shapes
+    name), so memory follows that working set, not the number of articles.
+    """
+    validation = report = None
+    if settings.validate:
+        validator = Validator()
+        working = _working_set(tmp, validator, settings)
+        validation = _validate_whole(working, validator, settings, built)
+        report = _write_report(output, working, validation)
+    if fmt is DatasetFormat.NQUADS:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a temporary file is private; the dataset is not
+        os.replace(tmp, output)
+    else:
+        with tempfile.TemporaryDirectory(prefix=".dtkg-store-", dir=output.parent) as location:
+            store = ox.Store(location)
+            store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
+            write_dataset(store, output, fmt)
+            del store
     return validation, report
 
 
-def _validate_whole(store: ox.Store, settings: Settings, built: list[ArticleResult]) -> ValidationRun:
+_WORKING_PREDICATES = frozenset({
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+    "https://schema.org/name", "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "https://schema.org/headline",
+    iris.ONTOLOGY + "evidence", iris.ONTOLOGY + "teaserOf", iris.ONTOLOGY + "sourceName", iris.ONTOLOGY + "articleGraph",
+    "http://www.w3.org/ns/oa#hasSelector", "http://www.w3.org/ns/oa#hasSource", "http://www.w3.org/ns/oa#exact",
+    "http://www.w3.org/ns/oa#start", "http://www.w3.org/ns/oa#end",
+})
+
+
+def _working_set(tmp: Path, validator: Validator, settings: Settings) -> ox.Store:
+    """The part of the streamed dataset that whole-dataset validation and its report read."""
+    cross = validator.shapes.cross_predicates
+    keep_graphs = {iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)}
+    store = ox.Store()
+    if cross is None:
+        store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
+        return store
+    wanted = _WORKING_PREDICATES | set(cross)
+    batch: list[ox.Quad] = []
+    for quad in ox.parse(path=str(tmp), format=ox.RdfFormat.N_QUADS):
+        if quad.predicate.value in wanted or quad.graph_name.value in keep_graphs:
+            batch.append(quad)
+            if len(batch) >= 50_000:
+                store.extend(batch)
+                batch = []
+    store.extend(batch)
+    return store
+
+
+def _validate_whole(store: ox.Store, validator: Validator, settings: Settings, built: list[ArticleResult]) -> ValidationRun:
     """Article graphs were validated in the workers; here the metadata and reference graphs, and
     the cross-article shapes over the union."""
-    validator = Validator()
     runs = [ValidationRun(r.findings, dict(r.targeted)) for r in built]
     for name in (iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)):
         graph = ox.NamedNode(name)

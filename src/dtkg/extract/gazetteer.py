@@ -75,7 +75,11 @@ def _kind(classes: frozenset[str]) -> Kind | None:
 
 
 class Matcher:
-    """Longest-match lookup of many surface forms; acronyms match case-sensitively."""
+    """Longest-match lookup of many surface forms; acronyms match case-sensitively.
+
+    Surfaces are indexed by their first word, so a text is scanned once, word by word,
+    trying only the surfaces that start with the word at hand, longest first.
+    """
 
     def __init__(self, surfaces: Iterable[tuple[str, Entry]], *, proper: bool) -> None:
         self.proper = proper
@@ -88,23 +92,43 @@ class Matcher:
             if _is_acronym(surface):
                 self.exact.setdefault(surface, entry)
             else:
-                self.by_fold.setdefault(surface.casefold(), entry)
-        forms = sorted(set(self.by_fold) | set(self.exact), key=len, reverse=True)
-        body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms) or "(?!)"
-        self.pattern = re.compile(rf"(?<![\w&])(?:{body})(?![\w&])", re.IGNORECASE)
+                self.by_fold.setdefault(_lower(surface), entry)
+        self.index: dict[str, list[str]] = {}
+        for form in set(self.by_fold) | {_lower(f) for f in self.exact}:
+            first = _WORD.match(form)
+            if first:
+                self.index.setdefault(first.group(0), []).append(form)
+        for forms in self.index.values():
+            forms.sort(key=len, reverse=True)
 
     def find(self, text: str) -> list[Match]:
+        lowered = _lower(text)
         matches: list[Match] = []
-        for m in self.pattern.finditer(text):
-            surface = m.group(0)
-            key = " ".join(surface.split())
-            entry = self.exact.get(key) or self.by_fold.get(key.casefold())
-            if entry is None:
+        position = 0
+        for word in _WORD.finditer(lowered):
+            start = word.start()
+            if start < position or (start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "&")):
                 continue
-            if self.proper and not any(c.isupper() for c in surface):
-                continue
-            matches.append(Match(m.start(), m.end(), surface, entry))
+            for form in self.index.get(word.group(0), ()):
+                end = start + len(form)
+                if not lowered.startswith(form, start) or (end < len(text) and (text[end].isalnum() or text[end] == "&")):
+                    continue
+                surface = text[start:end]
+                entry = self.exact.get(surface) or self.by_fold.get(form)
+                if entry is None or (self.proper and not any(c.isupper() for c in surface)):
+                    continue
+                matches.append(Match(start, end, surface, entry))
+                position = end
+                break
         return matches
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _lower(text: str) -> str:
+    """Lower case, keeping every character's position (one character in, one out)."""
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
 def _is_acronym(surface: str) -> bool:
