@@ -29,7 +29,8 @@ _BACKGROUND = re.compile(
     r"^(?:Hiện nay|Hiện tại|Vừa qua|Trước đó|Trước đây|Thời gian qua|Những năm qua|Trong những năm qua|Đến nay|"
     r"Tính đến|Được biết|Năm (?:19|20)\d\d|Từ năm)\b"
 )
-_GROUP_REF = re.compile(r"(?<!\w)(?:hai bên|các bên|ba bên|theo thỏa thuận|theo thoả thuận|theo nội dung đã ký)(?!\w)", re.I)
+_GROUP_REF = re.compile(r"(?<!\w)(?:hai bên|các bên|ba bên|theo thỏa thuận|theo thoả thuận|theo nội dung đã ký|"
+                        r"nội dung hợp tác|phạm vi hợp tác|theo biên bản|theo đó)(?!\w)", re.I)
 
 
 class Extractor:

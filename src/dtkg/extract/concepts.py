@@ -1,4 +1,8 @@
-"""Digital-transformation concepts an article or agreement covers (longest match wins)."""
+"""Digital-transformation concepts an article or agreement covers (longest match wins).
+
+A finer concept outside the scheme's core collections ("cơ sở dữ liệu quốc gia về dân cư")
+also counts as the core concept it is directly narrower than ("cơ sở dữ liệu quốc gia").
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ def find_concepts(article: Article, gaz: Gazetteer, sentences: list[int] | None 
     for sentence in article.sentences:
         if sentences is not None and sentence.index not in sentences:
             continue
+        evidence = Evidence(sentence.index, sentence.span, sentence.text)
         for m in gaz.concepts.find(sentence.text):
-            out.append(ConceptMention(m.entry.iri, Evidence(sentence.index, sentence.span, sentence.text)))
+            out.append(ConceptMention(m.entry.iri, evidence))
+            out.extend(ConceptMention(core, evidence) for core in gaz.core.get(m.entry.iri, ()))
     return out

@@ -12,6 +12,7 @@ import re
 from dtkg import iris
 from dtkg.extract.entities import Found
 from dtkg.extract.gazetteer import Gazetteer
+from dtkg.extract.patterns import LO, NOT_NAME, UP
 from dtkg.model import Article, Document, EntityType, Evidence
 
 KINDS = (
@@ -33,11 +34,33 @@ _CODE_ISSUERS = {
 _TITLE = re.compile(r"^\s*(?:của\s+[^,]{1,60}?\s+)?(?:(?:về|phê duyệt|ban hành)\s+)(?P<title>[^,;.“”]{8,160})")
 
 
+_LAW = re.compile(
+    rf"(?<![\w])Luật\s+(?P<name>[{UP}][{LO}]*(?:,?\s+(?!{NOT_NAME})[{LO}{UP}][{LO}]*){{0,7}}?)(?:\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d))?(?=[\s,.;:)”\"]|$)"
+)
+
+
+def _laws(sentence, orgs_base: str, gaz: Gazetteer, seen: set[tuple[str, str]]) -> list[Document]:  # type: ignore[no-untyped-def]
+    """"Luật Giao dịch điện tử 2023", "Luật Dữ liệu": laws, passed by the National Assembly."""
+    out = []
+    for m in _LAW.finditer(sentence.text):
+        name = m.group("name").rstrip(" ,")
+        label = f"Luật {name}" + (f" {m.group('year')}" if m.group("year") else "")
+        if ("Luật", name) in seen or len(name) < 3:
+            continue
+        seen.add(("Luật", name))
+        issuer = gaz.names.find("Quốc hội")
+        out.append(Document(kind="Luật", label=label, title=label, identifier=None, number=None,
+                            issuer=issuer[0].entry.iri if issuer else None,
+                            evidence=Evidence(sentence.index, sentence.span, sentence.text), confidence=0.8))
+    return out
+
+
 def extract_documents(article: Article, mentions: list[Found], gaz: Gazetteer, base: str) -> list[Document]:
     docs: list[Document] = []
     seen: set[tuple[str, str]] = set()
     for sentence in article.sentences:
         text = sentence.text
+        docs += _laws(sentence, base, gaz, seen)
         orgs = [f for f in mentions if f.type is not EntityType.PERSON and f.type is not EntityType.PLACE
                 and sentence.span.start <= f.start < sentence.span.end]
         for m in _DOC.finditer(text):

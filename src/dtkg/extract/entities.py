@@ -275,7 +275,7 @@ class EntityFinder:
             if _overlaps(m.start(), m.end(), taken):
                 continue
             place_name = m.group("name")
-            place = iris.entity(self.base, "place", f"{m.group('kind')} {place_name}")
+            place = iris.entity(self.base, "place", place_name)
             short = "UBND" if m.group("body") in ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân") else "HĐND"
             name = f"{short} {m.group('kind')} {place_name}"
             out.append(Found(m.start(), m.end(), m.group(0), iris.entity(self.base, "org", name), name,

@@ -10,7 +10,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -145,6 +145,7 @@ class Gazetteer:
     ranks: Matcher
     titles: Matcher
     by_iri: dict[str, Entry]
+    core: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def place_named(self, iri: str) -> Entry | None:
         return self.by_iri.get(iri)
@@ -210,5 +211,9 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
             if DTKG + "CentralCity" in classes:
                 named.extend((f"{prefix}{entry.name}", entry) for prefix in ("TP.", "TP. ", "TP ", "thành phố ", "Thành phố "))
     by_iri = {e.iri: e for e in entries} | {e.iri: e for _, e in named}
+    core: dict[str, list[str]] = {}
+    for row in store.query((Path(__file__).parent / "concept-core.rq").read_text(encoding="utf-8")):  # type: ignore[union-attr]
+        core.setdefault(row["concept"].value, []).append(row["core"].value)
     return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
-                     Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri)
+                     Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri,
+                     {k: tuple(v) for k, v in core.items()})
