@@ -110,7 +110,10 @@ def _subject(text: str, start: int, verb: int) -> tuple[str, int]:
 
 def _recipient(subject: str, at: int, previous: Sentence | None, mentions: list[Found], main: str | None,
                base: str, key: str, projects: dict[str, str]) -> tuple[str, str] | None:
-    if not subject or len(subject.split()) > 12 or re.search(r"\d", subject.split()[0]):
+    subject = re.sub(r"\s*\([^()]{1,40}\)$", "", subject).strip()
+    if not subject or len(subject.split()) > 18 or re.search(r"\d", subject.split()[0]):
+        return None
+    if re.search(r"(?<!\w)(?:và|của|với|cho|là|được|các|những)$", subject):
         return None
     inside = [f for f in mentions if at <= f.start < at + len(subject) and f.type is not EntityType.PERSON]
     bare = re.sub(r"^(?:xã|phường|huyện|quận|thị xã|tỉnh|thành phố|TP\.?|Tập đoàn|tập đoàn)\s+", "", subject)
@@ -127,7 +130,9 @@ def _recipient(subject: str, at: int, previous: Sentence | None, mentions: list[
         if earlier:
             start = earlier.start()
             subject = previous.text[start:earlier.end()]
-    if subject[0].islower() and not _DESCRIPTOR.match(subject) and inside:
+    if subject[0].islower() and not _DESCRIPTOR.match(subject):
+        if not inside:
+            return None
         return inside[-1].iri, inside[-1].name
     name = subject.replace("“", "").replace("”", "").replace('"', "")
     iri = projects_iri(base, key, name)
