@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from dtkg.extract.entities import Found, local_reference, main_province
-from dtkg.extract.patterns import BY_YEAR, YEAR
+from dtkg.extract.patterns import BY_YEAR, PERIOD, YEAR
 from dtkg.model import Article, EntityType, Evidence, Target
 
 _GOAL_VERBS = (
@@ -55,12 +55,14 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
         for seg_start, seg_end in _segments(text):
             segment = text[seg_start:seg_end]
             year_m = BY_YEAR.search(segment) or _FRONT_YEAR.match(segment)
-            if year_m and _IN_TITLE.search(segment[: year_m.start()]):
+            if year_m and (_IN_TITLE.search(segment[: year_m.start()]) or _quoted(text, seg_start + year_m.start())
+                           or _in_period(segment, year_m.start())):
                 year_m = None
             top = _TOP.search(segment)
             if year_m is None and carried and (_FIGURE.search(segment) or _GOAL.search(segment)):
                 found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
-                subject = _subject(found, text, segment, main, country, fallback=sentence_subject)
+                subject = _subject(found, text, segment, main, country, fallback=sentence_subject,
+                                   at=sentence.span.start + seg_start)
                 for description in _goals(segment) if subject else []:
                     goals.append(_Goal(subject, description, carried, None, Evidence(sentence.index, sentence.span, text)))  # type: ignore[arg-type]
                 continue
@@ -73,7 +75,8 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
                 continue
             carried = year
             found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
-            subject = _subject(found, text, segment, main, country, fallback=sentence_subject)
+            subject = _subject(found, text, segment, main, country, fallback=sentence_subject,
+                                   at=sentence.span.start + seg_start)
             if subject is None:
                 continue
             sentence_subject = sentence_subject or subject
@@ -83,6 +86,17 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
                 goals.append(_Goal(subject, description, year, int(top.group("n")) if top and top.group(0) in description else None,
                                    Evidence(sentence.index, sentence.span, text)))
     return [Target(g.subject, g.description, g.evidence, year=g.year, rank_threshold=g.threshold) for g in _dedupe(goals)]
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether ``at`` lies inside quotation marks (a quote or a quoted title)."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _in_period(segment: str, at: int) -> bool:
+    """"từ năm 2024 đến năm 2028" is a period, not a deadline."""
+    return any(p.start() <= at < p.end() for p in PERIOD.finditer(segment))
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -97,9 +111,15 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 
 def _subject(found: list[Found], sentence: str, segment: str, main: str | None, country: str | None,
-             *, fallback: str | None = None) -> str | None:
+             *, fallback: str | None = None, at: int | None = None) -> str | None:
     """Whom a target is for: a province named in it, the place its governing body governs, the
     sentence's earlier subject, the article's province ("tỉnh", "địa phương này"), else the country."""
+    goal = _GOAL.search(segment)
+    if goal is not None and at is not None:
+        leading = [f for f in found if f.type is EntityType.PLACE and f.start - at < goal.start()
+                   and not f.iri.endswith("/viet-nam")]
+        if leading:
+            return leading[0].iri
     units = [f for f in found if f.type is EntityType.PLACE and not f.iri.endswith("/viet-nam") and "/place/" in f.iri
              and not re.search(r"-[0-9a-f]{6}$", f.iri)]
     if units:
@@ -109,7 +129,7 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
             return f.governs
     if fallback:
         return fallback
-    if main and (local_reference(segment) or re.search(r"(?<!\w)(?:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence)):
+    if main and (local_reference(segment) or re.search(r"(?<!\w)(?:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence, re.I)):
         return main
     for f in found:
         if f.type is EntityType.PLACE:
