@@ -62,7 +62,7 @@ def _label(kind: str) -> str:
 def _parties(found: list[Found], gaz: Gazetteer) -> tuple[str, ...]:
     parties: list[str] = []
     for f in found:
-        if f.type is EntityType.PERSON:
+        if f.type is EntityType.PERSON or f.nested:
             continue
         iri = f.iri
         if f.type is EntityType.PLACE:

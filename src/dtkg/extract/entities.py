@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dtkg import iris
 from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
-from dtkg.extract.patterns import LO, NAME_UNIT, UP
+from dtkg.extract.patterns import LO, NAME_UNIT, NOT_NAME, UP
 from dtkg.model import Article, EntityType
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -33,13 +33,17 @@ _ORG = re.compile(
 _PLACE_CLASSIFIER = re.compile(
     rf"(?<![\w])(?:các\s+)?(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|huyện đảo|đặc khu|vườn quốc gia|Vườn quốc gia|"
     rf"khu kinh tế|Khu kinh tế|bãi biển|biển|vịnh|cảng|sân bay|cửa khẩu|thành phố|TP\.?)"
-    rf"(?:\s+(?:miền núi|biên giới|vùng cao|ven biển|nông thôn|đảo))?\s+"
+    rf"(?:\s+(?:miền núi|biên giới|vùng cao|ven biển|nông thôn|đảo))?(?:\s+như)?\s+"
     rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}(?:(?:,\s+|\s+và\s+)[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})*)"
 )
 _PLACE_BODY = re.compile(
     r"(?<![\w])(?P<head>Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Tỉnh đoàn|Thành đoàn|Liên đoàn Lao động|"
     r"Hội Nông dân|Bộ Chỉ huy Quân sự|Viện Kiểm sát nhân dân|Tòa án nhân dân|Đài Phát thanh và Truyền hình|Báo|"
     r"Trung tâm Phục vụ hành chính công|Văn phòng UBND|Ban Quản lý các khu công nghiệp)(?:\s+(?P<kind>tỉnh|thành phố|TP\.?))?\s*$"
+)
+_GENERIC_PUBLIC = re.compile(
+    r"(?<![\w])(?:Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Bộ Chỉ huy Quân sự|"
+    r"Trung tâm Phục vụ hành chính công|Ban Chỉ đạo chuyển đổi số)\s+(?:tỉnh|thành phố)(?![\w])(?!\s+[A-ZĐÀ-Ỹ])"
 )
 _LOCAL_GOVERNMENT = re.compile(
     rf"(?<![\w])(?P<body>UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"
@@ -68,6 +72,7 @@ class Found:
     governs: str | None = None
     ministry: bool = False
     generic: bool = False
+    nested: bool = False  # a place named inside an organisation's name ("Sở Y tế tỉnh Nghệ An")
 
     @property
     def family(self) -> str:
@@ -89,6 +94,10 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(strong), frozenset(weak)
 
 
+def _nested(f: Found) -> Found:
+    return Found(f.start, f.end, f.surface, f.iri, f.name, f.type, f.governs, f.ministry, f.generic, True)
+
+
 def _inside_a_name(segment: str, m: Match) -> bool:
     """"Đức" in "Trịnh Đức Phong" is a syllable of a name, not Germany."""
     if " " in m.surface or m.surface.isupper():
@@ -103,7 +112,7 @@ def _drop_parenthetical(found: list[Found], segment: str) -> list[Found]:
     found = sorted(found, key=lambda f: f.start)
     drop: set[int] = set()
     for f in found:
-        if f.type is EntityType.PERSON or not segment[f.end:f.end + 2] == " (":
+        if f.type in (EntityType.PERSON, EntityType.PLACE) or not segment[f.end:f.end + 2] == " (":
             continue
         close = segment.find(")", f.end)
         if close == -1:
@@ -200,10 +209,18 @@ class EntityFinder:
             found.append(f)
             taken.append((f.start, f.end))
         for f in self._organisations(segment, taken):
-            found = [g for g in found if not (f.start <= g.start and g.end <= f.end)]
+            found = [_nested(g) if g.type is EntityType.PLACE else g for g in found
+                     if g.type is EntityType.PLACE or not (f.start <= g.start and g.end <= f.end)]
+            found = [g for g in found if not (f.start <= g.start and g.end <= f.end) or g.type is EntityType.PLACE]
             taken = [t for t in taken if not (f.start <= t[0] and t[1] <= f.end)]
             found.append(f)
             taken.append((f.start, f.end))
+        for m in _GENERIC_PUBLIC.finditer(segment):
+            if not _overlaps(m.start(), m.end(), taken):
+                surface = m.group(0)
+                found.append(Found(m.start(), m.end(), surface, iris.entity(self.base, "org", surface), surface,
+                                   EntityType.ORGANIZATION, generic=True))
+                taken.append((m.start(), m.end()))
         for m in GENERIC_BODIES.finditer(segment):
             if not _overlaps(m.start(), m.end(), taken):
                 found.append(Found(m.start(), m.end(), m.group(0), "", m.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
@@ -220,7 +237,8 @@ class EntityFinder:
             found.append(f)
             taken.append((f.start, f.end))
         found = _drop_parenthetical(found, segment)
-        shifted = [Found(f.start + start, f.end + start, f.surface, f.iri, f.name, f.type, f.governs, f.ministry, f.generic) for f in found]
+        shifted = [Found(f.start + start, f.end + start, f.surface, f.iri, f.name, f.type, f.governs, f.ministry,
+                         f.generic, f.nested) for f in found]
         return sorted(shifted, key=lambda f: f.start)
 
     def _organisations(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
@@ -239,7 +257,7 @@ class EntityFinder:
             head = re.match(rf"(?:{_ORG_HEAD})\s+", surface)
             if any(t[0] in (s, s + (head.end() if head else 0)) and (t[0] - s, t[1] - s) not in places for t in inner):
                 continue  # "Tập đoàn VNPT": a known organisation, found by the gazetteer
-            qualifier = re.match(r"\s+(?:tỉnh|thành phố|TP\.?)\s+", segment[e:])
+            qualifier = re.match(rf"(?:\s+(?!{NOT_NAME})[{LO}]+){{0,4}}?\s+(?:tỉnh|thành phố|TP\.?)\s+", segment[e:])
             if qualifier and not places:
                 hit = [p for p in self.gaz.names.find(segment[e + qualifier.end():e + qualifier.end() + 40])
                        if p.start == 0 and p.entry.kind is Kind.PLACE and p.entry.is_unit]

@@ -9,10 +9,14 @@ LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềế�
 #: A capitalised word (or an acronym) and at most one lowercase word after it: "Thông tin".
 #: Lowercase words that never continue a name: "Tập đoàn Viettel là …" ends at "Viettel".
 NOT_NAME = (r"(?:là|và|của|được|đã|sẽ|có|cho|với|tại|trong|này|đó|cũng|vừa|đang|ký|kí|về|ở|do|để|từ|đến|nhằm|"
-            r"nhưng|hay|hoặc|thì|mà|khi|như|theo|trên|dưới|sau|trước|các|những|một|cùng|vẫn|đều|còn|chỉ|nói|cho biết)(?![\w])")
+            r"nhưng|hay|hoặc|thì|mà|khi|như|theo|trên|dưới|sau|trước|các|những|một|cùng|vẫn|đều|còn|chỉ|nói|cho biết|"
+            r"hợp tác|ký kết|phối hợp|triển khai|hỗ trợ|đồng hành|tổ chức|trao|nhận|giúp|chính thức|thống nhất|tiếp tục|"
+            r"thực hiện|xây dựng|phát triển|đầu tư|cung cấp|tham gia|gồm|tại|ra mắt|công bố|vận hành|đưa|mở)(?![\w])")
+_LOWER_WORD = rf"(?!{NOT_NAME})[{LO}]+"
+_TAILS = r"(?:quốc gia|quốc tế|trung ương|nhà nước)"
 NAME_UNIT = (rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)"
-             rf"(?:\s+(?!{NOT_NAME})[{LO}]+\s+(?!{NOT_NAME})[{LO}]+(?=\s+[{UP}])|\s+(?:quốc gia|quốc tế|trung ương|nhà nước)(?![{LO}])"
-             rf"|\s+(?!{NOT_NAME})[{LO}]+)?")
+             rf"(?:(?:\s+{_LOWER_WORD}){{2}}(?=\s+[{UP}])|\s+{_TAILS}(?![{LO}])|\s+{_LOWER_WORD})?"
+             rf"(?:\s+{_TAILS}(?![{LO}]))?")
 YEAR = r"(?:19|20)\d\d"
 PERIOD = re.compile(
     rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:hết\s+)?(?:năm\s+)?(?P<end>{YEAR})(?!\d)",

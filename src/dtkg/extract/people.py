@@ -56,11 +56,14 @@ def _items(text: str, start: int, end: int, gaz: Gazetteer, mentions: list[Found
         mod = _MODIFIER.search(segment[:s])
         if mod:
             s = mod.start()
+        standing = re.match(r"\s+[Tt]hường trực(?![\w])", segment[e:])
+        if standing and not inside:
+            e += standing.end()
         items.append(_Item(start + s, start + e, "title", segment[s:e]))
     for m in gaz.ranks.find(segment):
         items.append(_Item(start + m.start, start + m.end, "rank", m.entry.iri))
     for f in mentions:
-        if start <= f.start and f.end <= end:
+        if start <= f.start and f.end <= end and not f.nested:
             kind = {EntityType.PERSON: "person", EntityType.PLACE: "place"}.get(f.type, "org")
             items.append(_Item(f.start, f.end, kind, f.surface, f))
     items.sort(key=lambda i: (i.start, -i.end))
