@@ -129,7 +129,7 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
             return f.governs
     if fallback:
         return fallback
-    if main and (local_reference(segment) or re.search(r"(?<!\w)(?:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence, re.I)):
+    if main and (local_reference(segment) or re.search(r"(?<!\w)(?i:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence)):
         return main
     for f in found:
         if f.type is EntityType.PLACE:
