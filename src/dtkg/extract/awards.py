@@ -51,6 +51,7 @@ class _Win:
 def extract_awards(article: Article, mentions: list[Found], base: str) -> tuple[list[Award], list[tuple[str, str]]]:
     """Awards, and the projects (IRI, name) created as their recipients."""
     main = main_province(mentions, article.text)
+    mentions = [f for f in mentions if not f.nested]
     awards: list[Award] = []
     projects: dict[str, str] = {}
     last_programme: str | None = None

@@ -46,6 +46,7 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
         main = (last_unit_before(window, sentence.span.start) if local else None) or article_main
         previous = sentence
         found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON
+                 and not f.nested
                  and not _LOCATIVE.search(article.text[max(0, f.start - 16):f.start])]
         ranks = {m.start("n") for m in _RANK.finditer(text)}
         for m in _RANK.finditer(text):

@@ -47,6 +47,7 @@ class _Goal:
 
 def extract_targets(article: Article, mentions: list[Found], country: str | None) -> list[Target]:
     main = main_province(mentions, article.text)
+    mentions = [f for f in mentions if not f.nested]
     goals: list[_Goal] = []
     for sentence in article.sentences:
         text = sentence.text
