@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -164,3 +165,30 @@ def test_seed_people_rows(sample_store: ox.Store) -> None:
         ("Lê Đăng Dũng", "Tổng giám đốc", "Viettel", "Thiếu tướng"),
         ("Nguyễn Huy Dũng", "Thứ trưởng", "Bộ Thông tin và Truyền thông", None),
     }
+
+
+SEED_EXPECTED = json.loads((ROOT / "tests" / "data" / "cq" / "seed-expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    from dtkg.pipeline import build
+    from dtkg.settings import Settings
+    from dtkg.store import load_dataset
+
+    out = tmp_path_factory.mktemp("seed") / "kg.nq"
+    build([ROOT / "examples" / "articles" / "000_210924e285211664.txt"], output=out,
+          settings=Settings(workers=1, validate=False, cache_dir=out.parent / "cache"))
+    return load_dataset(out)
+
+
+def test_every_competency_query_has_expected_seed_rows() -> None:
+    assert sorted(SEED_EXPECTED) == sorted(set(CQ) - {"successors"})
+
+
+@pytest.mark.parametrize("name", sorted(SEED_EXPECTED))
+def test_competency_query_gives_the_expected_rows_on_the_seed(name: str, seed_store: ox.Store) -> None:
+    variables = SEED_EXPECTED[name]["variables"]
+    expected = {tuple(row) for row in SEED_EXPECTED[name]["rows"]}
+    got = {tuple(r.get(v) for v in variables) for r in _rows(seed_store, name, union=False)}
+    assert got == expected

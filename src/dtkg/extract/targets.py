@@ -162,6 +162,7 @@ def _goals(segment: str) -> list[str]:
             start = cue.start()
         text = _TAIL_YEAR.sub("", item[start:].strip(" ,.;")).strip(" ,.;")
         text = _FILLER.sub("", text).strip()
+        text = re.sub(r"(?:\s+(?:để|và|nhằm|cùng|với|nhưng))+$", "", text)
         text = re.sub(rf"^(?:đến|tới|vào)\s+(?:năm\s+)?{YEAR}\s*,?\s*", "", text, flags=re.I)
         if len(text.split()) >= 3:
             out.append(text)
