@@ -192,3 +192,14 @@ def test_competency_query_gives_the_expected_rows_on_the_seed(name: str, seed_st
     expected = {tuple(row) for row in SEED_EXPECTED[name]["rows"]}
     got = {tuple(r.get(v) for v in variables) for r in _rows(seed_store, name, union=False)}
     assert got == expected
+
+
+def test_the_committed_ontology_docs_are_generated_from_the_ontology(tmp_path: Path) -> None:
+    from dtkg.docs import write_docs
+
+    written = write_docs(tmp_path)
+    committed = ROOT / "docs" / "ontology"
+    assert len(written) == len(list(committed.glob("*.md"))) >= 40
+    for path in written:
+        assert path.read_text(encoding="utf-8") == (committed / path.name).read_text(encoding="utf-8"), path.name
+    assert "thỏa thuận hợp tác / cooperation agreement" in (tmp_path / "index.md").read_text(encoding="utf-8")

@@ -137,7 +137,7 @@ def test_other_dataset_formats_hold_the_same_quads(fmt: str, samples: BuildRepor
     assert set(load_dataset(out)) == set(load_dataset(samples.output))
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "serve", "query", "publish"])
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "query", "publish", "docs"])
 def test_every_command_explains_itself_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([command, "--help"]) == 0
     assert "example:" in capsys.readouterr().out

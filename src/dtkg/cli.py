@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _query_parser(sub)
     _publish_parser(sub)
+    _docs_parser(sub)
     return parser
 
 
@@ -93,6 +94,12 @@ def _publish_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--password", default=None)
 
 
+def _docs_parser(sub) -> None:  # type: ignore[no-untyped-def]
+    p = _sub(sub, "docs", "Write the ontology's documentation (a Markdown page per class and property, vi and en).",
+             "dtkg docs --output docs/ontology")
+    p.add_argument("--output", type=Path, default=Path("docs/ontology"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -100,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return BAD_INPUT if exc.code not in (0, None) else OK
     try:
-        return {"build": _build, "validate": _validate, "serve": _serve, "query": _query, "publish": _publish}[args.command](args)
+        return {"build": _build, "validate": _validate, "serve": _serve, "query": _query, "publish": _publish,
+                "docs": _docs}[args.command](args)
     except DtkgError as exc:
         print(f"dtkg: error: {exc}", file=sys.stderr)
         return BAD_INPUT
@@ -190,6 +198,14 @@ def _publish(args: argparse.Namespace) -> int:
     for line in _publish_lines(report):
         print(line)
     return BAD_INPUT if getattr(report, "failures", ()) else OK
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from dtkg.docs import write_docs
+
+    written = write_docs(args.output)
+    print(f"wrote {len(written)} page(s) to {args.output}")
+    return OK
 
 
 def _publish_lines(report: object) -> list[str]:
