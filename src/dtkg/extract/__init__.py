@@ -61,7 +61,9 @@ class Extractor:
         awards, projects = extract_awards(article, mentions, self.base)
         concepts = find_concepts(article, self.gaz) if not agreements else []
         entities = _entities(mentions) + tuple(Entity(iri, EntityType.PROJECT, name) for iri, name in projects)
-        referenced = [m.organization for m in memberships] + [p for a in agreements for p in a.parties]
+        documents = tuple(extract_documents(article, mentions, self.gaz, self.base))
+        referenced = ([m.organization for m in memberships] + [p for a in agreements for p in a.parties]
+                      + [d.issuer for d in documents])
         entities += self._referenced(entities, referenced)
         return Extraction(
             article,
@@ -72,7 +74,7 @@ class Extractor:
             agreements=tuple(agreements),
             targets=tuple(extract_targets(article, mentions, self.country)),
             quotes=tuple(extract_quotes(article, mentions, [(m.role, m.person) for m in memberships])),
-            documents=tuple(extract_documents(article, mentions, self.gaz, self.base)),
+            documents=documents,
             awards=tuple(awards),
             indicators=tuple(extract_indicators(article, mentions, self.country)),
             concepts=tuple(concepts),

@@ -35,7 +35,8 @@ _TITLE = re.compile(r"^\s*(?:của\s+[^,]{1,60}?\s+)?(?:(?:về|phê duyệt|ban
 
 
 _LAW = re.compile(
-    rf"(?<![\w])Luật\s+(?P<name>[{UP}][{LO}]*(?:,?\s+(?!{NOT_NAME})[{LO}{UP}][{LO}]*){{0,7}}?)(?:\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d))?(?=[\s,.;:)”\"]|$)"
+    rf"(?<![\w])Luật\s+(?:(?P<name>[{UP}][^,.;:()“”\"\d]{{1,60}}?)\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d)(?!\d)"
+    rf"|(?P<bare>[{UP}][{LO}]*(?:\s+(?!{NOT_NAME})[{LO}]+){{0,5}})(?=[\s,.;:)”\"]|$))"
 )
 
 
@@ -43,7 +44,7 @@ def _laws(sentence, orgs_base: str, gaz: Gazetteer, seen: set[tuple[str, str]]) 
     """"Luật Giao dịch điện tử 2023", "Luật Dữ liệu": laws, passed by the National Assembly."""
     out = []
     for m in _LAW.finditer(sentence.text):
-        name = m.group("name").rstrip(" ,")
+        name = (m.group("name") or m.group("bare")).rstrip(" ,")
         label = f"Luật {name}" + (f" {m.group('year')}" if m.group("year") else "")
         if ("Luật", name) in seen or len(name) < 3:
             continue
