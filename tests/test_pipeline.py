@@ -168,3 +168,12 @@ def test_hostile_strings_build_into_a_dataset_that_parses(tmp_path: Path) -> Non
     texts = [q.object.value for q in store if q.predicate.value == SCHEMA + "text"]
     assert any("<script>" in t for t in texts)
     assert all(not q.subject.value.count(" ") for q in store if isinstance(q.subject, ox.NamedNode))
+
+
+def test_all_evaluation_sets_build_without_violations(tmp_path: Path) -> None:
+    folders = [EXAMPLES, EXAMPLES.parents[1] / "tests" / "dev" / "articles", EXAMPLES.parents[1] / "tests" / "heldout" / "articles"]
+    report = build(folders, output=tmp_path / "kg.nq", settings=Settings(workers=2, cache_dir=tmp_path / "c"))
+    assert len(report.built) == 26 and report.failed == ()
+    assert report.validation is not None
+    violations = [f for f in report.validation.findings if f.severity.name == "VIOLATION"]
+    assert violations == []
