@@ -8,7 +8,6 @@ renames the dataset into place.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,7 +25,7 @@ from dtkg.ingest import Source, discover, read
 from dtkg.mapping import Mapper
 from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_dataset
-from dtkg.validate import Finding, ValidationRun, Validator
+from dtkg.validate import Finding, Severity, ValidationRun, Validator
 from dtkg.validate.context import build_context
 from dtkg.validate.engine import graph_name, graph_quads, to_rdflib
 from dtkg.validate.report import ReportFormat, render
@@ -60,8 +59,6 @@ class BuildReport:
     def conforms(self) -> bool:
         return self.validation is None or not self.validation.fails(_VIOLATION)
 
-
-from dtkg.validate import Severity  # noqa: E402
 
 _VIOLATION = Severity.VIOLATION
 
@@ -260,7 +257,3 @@ def _write_report(output: Path, store: ox.Store, validation: ValidationRun) -> P
     with atomic_writer(path, "w") as handle:
         handle.write(render(validation, ReportFormat.TEXT, context=context))
     return path
-
-
-def content_key(source: Source, raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()

@@ -21,7 +21,7 @@ from dtkg.extract.indicators import extract_indicators
 from dtkg.extract.people import extract_positions
 from dtkg.extract.quotes import extract_quotes
 from dtkg.extract.targets import extract_targets
-from dtkg.model import Agreement, Article, Entity, EntityType, Evidence, Extraction, Membership, Mention, Sentence
+from dtkg.model import Agreement, Article, Entity, EntityType, Evidence, Extraction, Membership, Mention, Sentence, Span
 
 __all__ = ["extract", "Extractor"]
 
@@ -137,13 +137,8 @@ def _entities(mentions: list[Found]) -> tuple[Entity, ...]:
 
 
 def _mentions(article: Article, mentions: list[Found]) -> tuple[Mention, ...]:
-    return tuple(Mention(f.iri, _span(f), f.surface, article.sentence_at(f.start).index) for f in mentions if f.iri)
-
-
-def _span(f: Found):  # type: ignore[no-untyped-def]
-    from dtkg.model import Span
-
-    return Span(f.start, f.end)
+    return tuple(Mention(f.iri, Span(f.start, f.end), f.surface, article.sentence_at(f.start).index)
+                 for f in mentions if f.iri)
 
 
 def extract(article: Article, *, base: str) -> list[Extraction]:
