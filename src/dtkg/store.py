@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -72,13 +71,6 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_quads(quads: Iterable[ox.Quad], path: Path, fmt: DatasetFormat) -> None:
-    """Serialise quads to ``path`` atomically; N-Quads are written sorted, so rebuilds compare equal."""
-    quads = sorted(quads, key=str) if fmt is DatasetFormat.NQUADS else list(quads)
-    with atomic_writer(path) as handle:
-        ox.serialize(quads, handle, format=OX_FORMATS[fmt], prefixes=PREFIXES if fmt is not DatasetFormat.NQUADS else None)
 
 
 def write_dataset(store: ox.Store, path: Path, fmt: DatasetFormat) -> None:

@@ -68,10 +68,10 @@ def _parties(found: list[Found], gaz: Gazetteer) -> tuple[str, ...]:
         if f.type is EntityType.PLACE:
             if iri.endswith("/viet-nam"):
                 continue
-            body = _ubnd(gaz, iri)
+            body = gaz.body("ubnd", iri)
             if body is None:
                 continue
-            iri = body
+            iri = body.iri
         if iri not in parties and not any(_governs(gaz, p) == iri or _governs(gaz, iri) == p for p in parties):
             parties.append(iri)
     return tuple(parties)
@@ -80,14 +80,6 @@ def _parties(found: list[Found], gaz: Gazetteer) -> tuple[str, ...]:
 def _governs(gaz: Gazetteer, iri: str) -> str | None:
     entry = gaz.by_iri.get(iri)
     return entry.governs if entry else None
-
-
-def _ubnd(gaz: Gazetteer, place: str) -> str | None:
-    slug = place.rstrip("/").rsplit("/", 1)[-1]
-    for iri, entry in gaz.by_iri.items():
-        if entry.governs == place and iri.endswith(f"/ubnd-{slug}"):
-            return iri
-    return None
 
 
 def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) -> list[tuple[Agreement, Sentence]]:

@@ -371,7 +371,7 @@ class EntityFinder:
                 continue
             if main is None:
                 continue
-            body = _body_entry(self.gaz, f.surface, main)
+            body = body_entry(self.gaz, f.surface, main)
             if body is not None:
                 out.append(Found(f.start, f.end, f.surface, body.iri, body.name, EntityType.GOVERNMENT_ORGANIZATION, main, generic=True))
         return out
@@ -383,16 +383,10 @@ def _qualified(name: str, unit: Entry) -> str:
     return f"{name} {kind_word} {unit.name}"
 
 
-def _body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
-    place = gaz.by_iri.get(place_iri)
-    if place is None:
-        return None
-    slug = place_iri.rstrip("/").rsplit("/", 1)[-1]
+def body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
+    """The body a generic name ("UBND tỉnh", "Tỉnh ủy", "HĐND tỉnh") means in the given province."""
     code = "tinh-uy" if "ủy" in surface or "uỷ" in surface else ("hdnd" if surface.startswith(("HĐND", "Hội đồng")) else "ubnd")
-    for iri, entry in gaz.by_iri.items():
-        if entry.governs == place_iri and iri.endswith(f"/{code}-{slug}"):
-            return entry
-    return None
+    return gaz.body(code, place_iri)
 
 
 def main_province(found: list[Found], text: str | None = None) -> str | None:

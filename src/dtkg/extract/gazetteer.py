@@ -146,9 +146,11 @@ class Gazetteer:
     titles: Matcher
     by_iri: dict[str, Entry]
     core: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: dict[tuple[str, str], Entry] = field(default_factory=dict)
 
-    def place_named(self, iri: str) -> Entry | None:
-        return self.by_iri.get(iri)
+    def body(self, code: str, place: str) -> Entry | None:
+        """The governing body ("ubnd", "hdnd", "tinh-uy") of a provincial unit, by the unit's IRI."""
+        return self.bodies.get((code, place))
 
 
 _BODIES = (
@@ -214,6 +216,8 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
     core: dict[str, list[str]] = {}
     for row in store.query((Path(__file__).parent / "concept-core.rq").read_text(encoding="utf-8")):  # type: ignore[union-attr]
         core.setdefault(row["concept"].value, []).append(row["core"].value)
+    bodies = {(e.iri.rsplit("/", 1)[-1].rsplit("-" + e.governs.rsplit("/", 1)[-1], 1)[0], e.governs): e
+              for _, e in named if e.governs}
     return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
                      Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri,
-                     {k: tuple(v) for k, v in core.items()})
+                     {k: tuple(v) for k, v in core.items()}, bodies)

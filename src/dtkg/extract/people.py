@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dtkg.extract.entities import Found, main_province
+from dtkg.extract.entities import Found, body_entry, main_province
 from dtkg.extract.gazetteer import Gazetteer, Match
 from dtkg.model import EntityType
 
@@ -205,8 +205,6 @@ def _chain_org(group: list[_Item], chain: list[list[_Item]]) -> str | None:
 
 
 def _body_for(generic: str, chain: list[list[_Item]], places: list[Found], gaz: Gazetteer, main: str | None) -> str | None:
-    from dtkg.extract.entities import _body_entry
-
     place = places[0].iri if places else None
     if place is None:
         for group in chain:
@@ -216,7 +214,7 @@ def _body_for(generic: str, chain: list[list[_Item]], places: list[Found], gaz: 
     place = place or main
     if place is None:
         return None
-    entry = _body_entry(gaz, generic.strip(), place)
+    entry = body_entry(gaz, generic.strip(), place)
     return entry.iri if entry else None
 
 
