@@ -55,6 +55,8 @@ class Article:
     url: str | None = None
     part_of: str | None = None
     related: tuple["Article", ...] = ()
+    captions: tuple[Span, ...] = ()  # photo captions and credits: in the text, never in a sentence
+    dated: str | None = None  # the page's date as precisely as it gives it: YYYY-MM-DD, YYYY-MM or YYYY
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset``."""

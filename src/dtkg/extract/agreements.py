@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from dtkg.extract.entities import Found
 from dtkg.extract.gazetteer import Gazetteer
 from dtkg.extract.patterns import HORIZON, PERIOD
-from dtkg.ingest.dates import find_dates
+from dtkg.ingest.dates import find_dates, month_end
 from dtkg.model import Agreement, Article, EntityType, Evidence, Sentence
 
 _NOUN = re.compile(
@@ -159,9 +159,12 @@ def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Ag
 
 
 def reference_date(article: Article) -> str | None:
-    """The article's date, or failing that the latest full date its text gives."""
+    """The article's date (or the last day of the month its page gives), or failing that the latest
+    full date its text gives."""
     if article.published:
         return article.published
+    if article.dated:
+        return month_end(article.dated)
     full = [d.iso for d in find_dates(article.text) if d.iso and d.year_given]
     return f"{max(full)[:4]}-12-31" if full else None
 

@@ -161,6 +161,8 @@ def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layou
         published=layout.published,
         url=source.meta.get("url"),
         related=related,
+        captions=layout.captions,
+        dated=layout.dated,
     )
 
 

@@ -1,0 +1,220 @@
+"""Page noise in plain-text pages: date lines, bylines printed twice, captions, menus and
+related-article boxes. Every page here is written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from dtkg.extract import Extractor
+from dtkg.ingest import Source, read
+from dtkg.ingest.dates import month_end, page_date
+from dtkg.ingest.layout import analyse
+from dtkg.model import Article
+
+from conftest import BASE
+
+AGREEMENT = ("Sáng 13/3, tại thành phố Lào Cai, UBND tỉnh Lào Cai và Tập đoàn VNPT ký thỏa thuận hợp tác "
+             "về chuyển đổi số giai đoạn 2021-2025.")
+SECOND = "Theo thỏa thuận, hai bên phối hợp xây dựng kho dữ liệu dùng chung và nền tảng điều hành thông minh của tỉnh."
+TITLE = "Lào Cai bắt tay VNPT xây dựng chính quyền số"
+
+
+def _read(text: str, name: str = "page.txt") -> Article:
+    return read(Source(name=name, key="page", data=text.encode("utf-8")), max_bytes=10**6)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(base=BASE)
+
+
+# ---------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("line, value, updated", [
+    ("Thứ Hai, 15/03/2021 10:30 (GMT+7)", "2021-03-15", False),
+    ("15/03/2021 10:30", "2021-03-15", False),
+    ("15-03-2021 - 10:30 AM", "2021-03-15", False),
+    ("Cập nhật: 15/03/2021 08:05", "2021-03-15", True),
+    ("Cập nhật lúc 10:30, 15/03/2021", "2021-03-15", True),
+    ("Thứ hai, ngày 15/3/2021", "2021-03-15", False),
+    ("Thứ Năm, ngày 25 tháng 04 năm 2024", "2024-04-25", False),
+    ("date 2021-03-15", "2021-03-15", False),
+    ("date 2020-12", "2020-12", False),
+    ("Thứ năm - 08/04/2021 05:04", "2021-04-08", False),
+    ("14:05, 29/10/2025", "2025-10-29", False),
+    ("Ngày đăng: 02.11.2022", "2022-11-02", False),
+    ("2021-03-15T10:30:00+07:00", "2021-03-15", False),
+])
+def test_page_date_lines_in_every_form(line: str, value: str, updated: bool) -> None:
+    found = page_date(line)
+    assert found is not None and (found.value, found.updated) == (value, updated)
+
+
+@pytest.mark.parametrize("line", [
+    "Ngày 18-12-2020, tại Hà Nội, hai bên ký kết.", "Hôm nay trời đẹp", "Giai đoạn 2021-2025", "31/02/2021",
+])
+def test_sentences_and_impossible_dates_are_not_date_lines(line: str) -> None:
+    assert page_date(line) is None
+
+
+def test_month_end() -> None:
+    assert (month_end("2020-12"), month_end("2024-02"), month_end("2021"), month_end("2021-03-15")) == (
+        "2020-12-31", "2024-02-29", "2021-12-31", "2021-03-15")
+
+
+def test_the_year_of_a_signing_date_comes_from_the_page_date_line(extractor: Extractor) -> None:
+    text = f"{TITLE}\nThứ Hai, 15/03/2021 10:30 (GMT+7)\n\n{AGREEMENT}\n\n{SECOND}\n"
+    article = _read(text)
+    assert (article.title, article.published) == (TITLE, "2021-03-15")
+    assert not any("GMT" in s.text for s in article.sentences)
+    [agreement] = extractor.run(article)[0].agreements
+    assert agreement.signed == "2021-03-13"
+
+
+def test_a_date_line_above_the_title_is_not_the_title() -> None:
+    article = _read(f"Cập nhật: 16/03/2021 08:00\nThứ hai, ngày 15/3/2021\n{TITLE}\n\n{AGREEMENT}\n")
+    assert (article.title, article.published) == (TITLE, "2021-03-15")
+
+
+def test_byline_and_date_on_one_line() -> None:
+    article = _read(f"{TITLE}\n\nHoàng Minh Tâm | 15/03/2021 10:30 GMT+7\n\n{AGREEMENT}\n")
+    assert (article.title, article.published, article.author) == (TITLE, "2021-03-15", None)
+    assert [s.text for s in article.sentences[1:]] == [AGREEMENT]
+
+
+def test_a_crawl_stamp_gives_the_month_and_the_year_of_the_signing(extractor: Extractor) -> None:
+    text = f" date 2020-12 Ngày 18/12, UBND tỉnh Hà Giang và Tập đoàn VNPT ký thỏa thuận hợp tác về chuyển đổi số.\n\n{SECOND}\n"
+    article = _read(text)
+    assert (article.published, article.dated) == (None, "2020-12")
+    assert article.sentences[0].text.startswith("Ngày 18/12, UBND tỉnh Hà Giang")
+    [agreement] = extractor.run(article)[0].agreements
+    assert agreement.signed == "2020-12-18"
+
+
+def test_a_full_crawl_stamp_is_the_publication_date() -> None:
+    article = _read(f" date 2025-10-23 (TBS) - Tỉnh Gia Lai và VNPT hợp tác về chuyển đổi số toàn diện.\n\n{AGREEMENT}\n")
+    assert article.published == "2025-10-23"
+    assert not any("date 2025" in s.text for s in article.sentences)
+
+
+# ---------------------------------------------------------------- bylines
+
+def test_an_author_printed_twice_under_the_title_is_the_author_not_teasers(extractor: Extractor) -> None:
+    text = f"{TITLE}\n\nLê Minh Hằng\nLê Minh Hằng\n15/03/2021 10:30 GMT+7\n\n{AGREEMENT}\n\n{SECOND}\n"
+    article = _read(text)
+    assert (article.author, article.related) == ("Lê Minh Hằng", ())
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+    assert len(extractor.run(article)[0].agreements) == 1
+
+
+def test_an_author_printed_twice_at_the_end_is_the_author() -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\n{SECOND}\n\nLê Minh Hằng\nLê Minh Hằng\n")
+    assert (article.author, article.related) == ("Lê Minh Hằng", ())
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_teasers_under_the_body_are_still_found_after_a_doubled_byline() -> None:
+    teaser = "Yên Bái đưa dịch vụ công trực tuyến về từng thôn bản"
+    text = f"{TITLE}\n\n{AGREEMENT}\n\nLê Minh Hằng\nLê Minh Hằng\n\n{teaser}\n{teaser}\n\nTỉnh vùng cao mở thêm điểm hỗ trợ người dân.\n"
+    article = _read(text)
+    assert article.author == "Lê Minh Hằng"
+    assert [r.title for r in article.related] == [teaser]
+
+
+# ---------------------------------------------------------------- captions
+
+CAPTIONS = [
+    "Ảnh: Hoàng Nam",
+    "(Ảnh: Báo Tin Số)",
+    "Lãnh đạo UBND tỉnh Lào Cai và Tập đoàn VNPT ký thỏa thuận hợp tác. Ảnh: Minh Khôi",
+    "Đại diện hai bên trao văn bản hợp tác (Ảnh: TTXVN)",
+    "Lào Cai bắt tay VNPT xây dựng chính quyền số - Ảnh 1.",
+    "Ảnh minh họa",
+]
+
+
+@pytest.mark.parametrize("caption", CAPTIONS)
+def test_photo_captions_are_kept_as_captions_not_sentences(caption: str, extractor: Extractor) -> None:
+    text = f"{TITLE}\n\n{AGREEMENT}\n\n{caption}\n\n{SECOND}\n"
+    article = _read(text)
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+    assert [c.of(text) for c in article.captions] == [caption]
+    assert len(extractor.run(article)[0].agreements) == 1
+
+
+def test_a_caption_above_its_credit_line_is_a_caption() -> None:
+    text = f"{TITLE}\n\n{AGREEMENT}\n\nToàn cảnh lễ ký kết giữa tỉnh Lào Cai và VNPT\n\nẢNH: TRẦN AN\n\n{SECOND}\n"
+    article = _read(text)
+    assert [c.of(text) for c in article.captions] == ["Toàn cảnh lễ ký kết giữa tỉnh Lào Cai và VNPT", "ẢNH: TRẦN AN"]
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_words_that_start_with_anh_are_not_captions() -> None:
+    line = "Ảnh hưởng của dịch bệnh khiến tiến độ chậm lại."
+    article = _read(f"{TITLE}\n\n{line}\n")
+    assert [s.text for s in article.sentences] == [TITLE, line] and article.captions == ()
+
+
+# ---------------------------------------------------------------- menus and breadcrumbs
+
+@pytest.mark.parametrize("menu", [
+    "Trang chủ > Thời sự > Xã hội",
+    "Trang chủ » Chuyển đổi số",
+    "Thời sự | Kinh doanh | Thế giới | Giải trí | Thể thao",
+    "Bạn cần biết Tiện ích Liên hệ",
+    "Kinh tế Chính sách - Phát triển",
+    "Chia sẻ Facebook Zalo Email In bài",
+    "Từ khóa: chuyển đổi số, VNPT, Lào Cai",
+    "Bình luận (0)",
+])
+def test_menus_breadcrumbs_and_share_bars_are_neither_title_nor_sentences(menu: str) -> None:
+    text = f"{menu}\n{TITLE}\n\n{AGREEMENT}\n\n{menu}\n\n{SECOND}\n"
+    article = _read(text)
+    assert article.title == TITLE
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_a_title_printed_twice_is_one_title() -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\n{TITLE}\n\n{SECOND}\n")
+    assert article.title == TITLE and [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+# ---------------------------------------------------------------- related-article boxes
+
+RELATED_ONE = "Yên Bái mở rộng mạng 5G tới các xã vùng cao"
+RELATED_TWO = "Tập đoàn FPT ký kết hợp tác với tỉnh Hà Giang về đào tạo kỹ năng số"
+
+
+@pytest.mark.parametrize("box", [
+    f"TIN LIÊN QUAN\n- {RELATED_ONE}\n- {RELATED_TWO}",
+    f"Bài liên quan:\n• {RELATED_ONE}\n• {RELATED_TWO}",
+    f"Xem thêm: {RELATED_ONE}\nĐọc thêm: {RELATED_TWO}",
+    f">> {RELATED_ONE}\n>> {RELATED_TWO}",
+    f"Đọc thêm\n{RELATED_ONE}\n{RELATED_TWO}",
+])
+def test_related_article_boxes_inside_the_body_are_teasers(box: str, extractor: Extractor) -> None:
+    text = f"{TITLE}\n\n{AGREEMENT}\n\n{box}\n\n{SECOND}\n"
+    article = _read(text)
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+    assert [r.title for r in article.related] == [RELATED_ONE, RELATED_TWO]
+    assert all(r.part_of == "page" for r in article.related)
+    main = extractor.run(article)[0]
+    assert len(main.agreements) == 1
+    assert not any("FPT" in m.surface for m in main.mentions)
+
+
+def test_a_related_box_ends_at_the_next_paragraph() -> None:
+    text = f"{TITLE}\n\nTIN LIÊN QUAN\n- {RELATED_ONE}\n\n{AGREEMENT}\n"
+    article = _read(text)
+    assert [r.title for r in article.related] == [RELATED_ONE]
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+def test_layout_spans_cover_the_text_exactly() -> None:
+    text = (f"Trang chủ > Thời sự\n{TITLE}\nLê Minh Hằng\nLê Minh Hằng\nThứ Hai, 15/03/2021 10:30 (GMT+7)\n\n{AGREEMENT}\n"
+            f"Ảnh: Hoàng Nam\nTIN LIÊN QUAN\n- {RELATED_ONE}\n\n{SECOND}\n")
+    layout = analyse(text)
+    parts = [layout.title, layout.byline, *layout.paragraphs, *layout.noise, *layout.captions,
+             *(t.region for t in layout.teasers)]
+    covered = sorted((p.start, p.end) for p in parts if p is not None)
+    assert [text[s:e] for s, e in covered] == [line for line in text.split("\n") if line]
