@@ -75,12 +75,13 @@ def test_normalisation_folds_line_ends_spaces_and_tone_placement() -> None:
     assert normalize_text(raw) == "Khánh Hòa\nthủy sản"
 
 
-@pytest.mark.parametrize("old, new", [("hoà", "hòa"), ("Thuỵ", "Thụy"), ("khoẻ", "khỏe"), ("xoá", "xóa"), ("tuỳ", "tùy")])
+@pytest.mark.parametrize("old, new", [("hoà", "hòa"), ("Thuỵ", "Thụy"), ("khoẻ", "khỏe"), ("xoá", "xóa"), ("tuỳ", "tùy"),
+                                     ("Uỷ ban", "Ủy ban"), ("Tỉnh uỷ", "Tỉnh ủy")])
 def test_old_tone_placement_moves_to_the_first_vowel(old: str, new: str) -> None:
     assert normalize_tones(old) == new
 
 
-@pytest.mark.parametrize("word", ["hoàng", "quý", "quỳnh", "hòa", "thủy", "toàn", "khuyến"])
+@pytest.mark.parametrize("word", ["hoàng", "quý", "quỳnh", "hòa", "thủy", "toàn", "khuyến", "hoặc", "ngoặc", "Uy tín"])
 def test_words_already_canonical_are_left_alone(word: str) -> None:
     assert normalize_tones(word) == word
 

@@ -13,10 +13,12 @@ import unicodedata
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
-# Old placement: the tone sits on the second vowel of an open oa/oe/uy syllable.
+# Old placement: the tone sits on the second vowel of an open oa/oe/uy syllable. "oă" is not
+# "oa": in NFD the dot below comes before the breve ("hoặc"), and that syllable is left alone;
+# "uỷ" without an onset ("Uỷ ban") moves too.
 _OLD_STYLE = re.compile(
-    r"(?<![qQ\w])([^\W\d_]*?)([oO])([aAeE])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])"
-    r"|(?<![qQ\w])([^\W\d_]*?[^qQ\W\d_])([uU])([yY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])"
+    r"(?<![qQ\w])([^\W\d_]*?)([oO])([aAeE])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_]|[\u0302\u0306])"
+    r"|(?<![qQ\w])((?:[^\W\d_]*?[^qQ\W\d_])?)([uU])([yY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])"
 )
 
 
