@@ -30,6 +30,7 @@ def test_the_wheel_carries_the_rdf_files(wheel: Path) -> None:
                      "dtkg/_data/ontology/reference/units.ttl", "dtkg/_data/ontology/cq/agreements.rq",
                      "dtkg/_data/mappings/context.jsonld", "dtkg/_data/mappings/03-agreements.rq",
                      "dtkg/extract/gazetteer.rq", "dtkg/extract/data/surnames.txt",
+                     "dtkg/extract/data/vocabulary.toml", "dtkg/extract/data/org_heads.tsv",
                      "dtkg/serve/service-description.ttl"]:
         assert required in names, required
     assert any(n.startswith("dtkg/_data/shapes/") and n.endswith(".ttl") for n in names)

@@ -70,9 +70,28 @@ def entity(base: str, kind: str, name: str) -> str:
     return f"{base}{kind}/{named_slug(name)}"
 
 
-def governing_body(base: str, body: str, place_slug: str) -> str:
-    """The governing body of a provincial unit: ``{base}org/ubnd-nam-dinh``."""
-    return f"{base}org/{body}-{place_slug}"
+def governing_body(base: str, body: str, place: str) -> str:
+    """The governing body (``ubnd``, ``hdnd``, ``tinh-uy``) of a provincial unit, from the
+    unit's IRI: ``{base}place/nam-dinh`` → ``{base}org/ubnd-nam-dinh``."""
+    return f"{base}org/{body}-{local_name(place)}"
+
+
+def local_name(iri: str) -> str:
+    """The last path segment of an IRI: ``{base}place/nam-dinh`` → ``nam-dinh``."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+HOME_COUNTRY = "viet-nam"
+
+
+def is_home_country(iri: str) -> bool:
+    """Whether ``iri`` is the reference IRI of Việt Nam (``{base}place/viet-nam``)."""
+    return iri.endswith("/place/" + HOME_COUNTRY)
+
+
+def project(base: str, article_key: str, name: str) -> str:
+    """A named product or project read from one article (an award's recipient), minted per article."""
+    return f"{article(base, article_key)}/project/{slug(name)}"
 
 
 def fact(article_iri: str, kind: str, index: int) -> str:

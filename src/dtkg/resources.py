@@ -57,7 +57,8 @@ def model_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     code_root = Path(__file__).resolve().parent
     files = [p for p in sorted(data_root().rglob("*")) if p.is_file() and p.suffix in {".ttl", ".rq", ".jsonld", ".json"}]
-    files += [p for p in sorted(code_root.rglob("*.py")) if "_data" not in p.parts]
+    files += [p for p in sorted(code_root.rglob("*")) if p.is_file() and "_data" not in p.parts
+              and "__pycache__" not in p.parts and p.suffix in {".py", ".rq", ".toml", ".tsv", ".txt", ".json"}]
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

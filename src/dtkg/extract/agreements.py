@@ -11,23 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from dtkg import iris
 from dtkg.extract.entities import Found
+from dtkg.extract.concepts import find_concepts
+from dtkg.extract.family import Context
 from dtkg.extract.gazetteer import Gazetteer
-from dtkg.extract.patterns import HORIZON, PERIOD
+from dtkg.extract.patterns import HORIZON, LOCATIVE_BEFORE, PERIOD
+from dtkg.extract.vocab import vocabulary
 from dtkg.ingest.dates import find_dates, month_end
 from dtkg.model import Agreement, Article, EntityType, Evidence, Sentence
 
-_NOUN = re.compile(
-    r"thỏa thuận hợp tác|thoả thuận hợp tác|thỏa thuận|thoả thuận|biên bản ghi nhớ|bản ghi nhớ|\bMoU\b|\bMOU\b|"
-    r"chương trình hợp tác|hợp đồng hợp tác|văn bản hợp tác|hợp tác chiến lược|ký kết hợp tác|kí kết hợp tác|"
-    r"chương trình phối hợp|quy chế phối hợp|kế hoạch phối hợp|ký hợp tác",
-    re.IGNORECASE,
-)
-_SIGN = re.compile(r"(?<!\w)(?:ký|kí|ký kết|kí kết|trao|thống nhất ký|tái ký|tái kí)(?!\w)", re.IGNORECASE)
+_V = vocabulary()
+_NOUN = re.compile(rf"{_V.alt('agreement_nouns')}|\b(?:{_V.alt('agreement_nouns', 'acronyms')})\b", re.IGNORECASE)
+_SIGN = re.compile(rf"(?<!\w)(?:{_V.alt('signing_verbs')})(?!\w)", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<!\w)(?:không|chưa|chẳng)\s+(?:\w+\s+){0,3}(?:ký|kí)", re.IGNORECASE)
 _EARLIER = re.compile(rf"(?:năm|từ năm|hồi năm|vào năm)\s+(?P<year>(?:19|20)\d\d)\b|trước đó|trước đây|tiếp nối|đã từng", re.IGNORECASE)
-_ANAPHORIC = re.compile(r"^(?:Đây là|Đó là)|(?:thỏa thuận|thoả thuận|văn bản|biên bản) (?:này|trên)", re.IGNORECASE)
-_LOCATIVE = re.compile(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$")
+_ANAPHORIC = re.compile(rf"^(?:Đây là|Đó là)|(?:{_V.alt('agreement_references')}) (?:này|trên)", re.IGNORECASE)
 _PLURAL_COUNTERPART = re.compile(r"với\s+(?:hơn|gần|trên|khoảng|nhiều|các|\d)", re.IGNORECASE)
 
 
@@ -66,7 +65,7 @@ def _parties(found: list[Found], gaz: Gazetteer) -> tuple[str, ...]:
             continue
         iri = f.iri
         if f.type is EntityType.PLACE:
-            if iri.endswith("/viet-nam"):
+            if iris.is_home_country(iri):
                 continue
             body = gaz.body("ubnd", iri)
             if body is None:
@@ -93,7 +92,7 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
             continue  # "Đây là thỏa thuận …": more about an agreement already read
         window_end = sentence.span.start + _party_window(text)
         found = [f for f in mentions if sentence.span.start <= f.start < window_end
-                 and not _LOCATIVE.search(article.text[max(0, f.start - 8):f.start])]
+                 and not LOCATIVE_BEFORE.search(article.text[max(0, f.start - 8):f.start])]
         parties = _parties(found, gaz)
         if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
             continue
@@ -237,3 +236,47 @@ def complete(agreement: Agreement, article: Article, sentence: Sentence, window:
         if horizon is None and (h := HORIZON.search(s.text)) and not re.search(r"Quyết định|Nghị quyết|Đề án", s.text[: h.start()]):
             horizon = int(h.group("year"))
     return replace(agreement, start=start, end=end, horizon=horizon)
+
+
+_BACKGROUND = re.compile(rf"^(?:{_V.alt('background_openers')}|Năm (?:19|20)\d\d)\b")
+_GROUP_REF = re.compile(rf"(?<!\w)(?:{_V.alt('group_references')})(?!\w)", re.I)
+
+
+class Agreements:
+    """Cooperation agreements, each with the concepts and commitments of its scope."""
+
+    name = "agreements"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> tuple[Agreement, ...]:
+        article, gaz, mentions = context.article, context.gaz, context["mentions"]
+        out = []
+        for agreement, sentence in extract_agreements(article, mentions, gaz):
+            window = [s for s in article.sentences if sentence.index < s.index <= sentence.index + 2]
+            agreement = complete(agreement, article, sentence, window)
+            scope = _scope(article, agreement, sentence, mentions, gaz) if not agreement.earlier else [sentence]
+            concepts = find_concepts(article, gaz, [s.index for s in scope])
+            commitments = tuple(_commitment(s.text) for s in scope if "cam kết" in s.text)
+            out.append(replace(agreement, concepts=tuple(sorted({c.concept for c in concepts})), commitments=commitments))
+        return tuple(out)
+
+
+def _scope(article: Article, agreement: Agreement, sentence: Sentence, mentions: list[Found],
+           gaz: Gazetteer) -> list[Sentence]:
+    """The sentences that speak about the agreement: those naming a party (or its place, or
+    "hai bên", "theo thỏa thuận"), and the rest of their paragraph; never background."""
+    parties = set(agreement.parties)
+    places = {gaz.by_iri[p].governs for p in parties if p in gaz.by_iri and gaz.by_iri[p].governs}
+    keys = parties | places
+    about = {sentence.index}
+    for s in article.sentences:
+        found = {f.iri for f in mentions if s.span.start <= f.start < s.span.end}
+        if found & keys or _GROUP_REF.search(s.text):
+            about.add(s.index)
+    paragraphs = {s.paragraph for s in article.sentences if s.index in about and s.paragraph >= sentence.paragraph}
+    return [s for s in article.sentences
+            if (s.index in about or s.paragraph in paragraphs) and not _BACKGROUND.match(s.text)]
+
+
+def _commitment(text: str) -> str:
+    return text.split("cam kết", 1)[1].strip(" :,.")

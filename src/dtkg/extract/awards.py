@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from dtkg import iris
 from dtkg.extract.entities import Found, main_province
 from dtkg.extract.patterns import LO, UP
+from dtkg.extract.family import Context
+from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, Award, EntityType, Evidence, Sentence
 
-_PRIZE = r"(?:giải|Giải|danh hiệu|Danh hiệu|Bằng khen|bằng khen|Huân chương|Cờ thi đua|Giải thưởng|giải thưởng|Top\s+\d+|top\s+\d+)"
+_V = vocabulary()
+_PRIZE = rf"(?:{_V.alt('prizes')}|Top\s+\d+|top\s+\d+)"
 _WIN = re.compile(
     rf"(?<!\w)(?:(?:đoạt|giành|đạt|nhận|được trao(?: tặng)?|được tặng|được nhận)\s+(?={_PRIZE})"
     rf"|được vinh danh|được tôn vinh|được bình chọn là|được công nhận là|lọt(?:\s+vào)?\s+(?=[Tt]op\s+\d)|gọi tên"
@@ -136,14 +139,9 @@ def _recipient(subject: str, at: int, previous: Sentence | None, mentions: list[
             return None
         return inside[-1].iri, inside[-1].name
     name = subject.replace("“", "").replace("”", "").replace('"', "")
-    iri = projects_iri(base, key, name)
+    iri = iris.project(base, key, name)
     projects[iri] = name
     return iri, name
-
-
-def projects_iri(base: str, key: str, name: str) -> str:
-    """A named product or project that won an award, minted per article."""
-    return f"{iris.article(base, key)}/project/{iris.slug(name)}"
 
 
 def _dedupe(awards: list[Award]) -> list[Award]:
@@ -154,3 +152,20 @@ def _dedupe(awards: list[Award]) -> list[Award]:
             seen.add((a.name, a.recipient))
             out.append(a)
     return out
+
+
+@dataclass(frozen=True)
+class AwardFacts:
+    awards: tuple[Award, ...]
+    projects: tuple[tuple[str, str], ...]  # (IRI, name) of products and projects that won
+
+
+class Awards:
+    """Awards won, with their recipients."""
+
+    name = "awards"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> AwardFacts:
+        awards, projects = extract_awards(context.article, context["mentions"], context.base)
+        return AwardFacts(tuple(awards), tuple(projects))

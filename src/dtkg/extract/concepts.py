@@ -6,6 +6,7 @@ also counts as the core concept it is directly narrower than ("cơ sở dữ li�
 
 from __future__ import annotations
 
+from dtkg.extract.family import Context
 from dtkg.extract.gazetteer import Gazetteer
 from dtkg.model import Article, ConceptMention, Evidence
 
@@ -21,3 +22,15 @@ def find_concepts(article: Article, gaz: Gazetteer, sentences: list[int] | None 
             out.append(ConceptMention(m.entry.iri, evidence))
             out.extend(ConceptMention(core, evidence) for core in gaz.core.get(m.entry.iri, ()))
     return out
+
+
+class Concepts:
+    """The concepts an article covers, when it reports no agreement (an agreement's are its own)."""
+
+    name = "concepts"
+    requires = ("agreements",)
+
+    def extract(self, context: Context) -> tuple[ConceptMention, ...]:
+        if context["agreements"]:
+            return ()
+        return tuple(find_concepts(context.article, context.gaz))

@@ -13,24 +13,17 @@ from dtkg import iris
 from dtkg.extract.entities import Found
 from dtkg.extract.gazetteer import Gazetteer
 from dtkg.extract.patterns import LO, NOT_NAME, UP
+from dtkg.extract.family import Context
+from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, Document, EntityType, Evidence
 
-KINDS = (
-    "Quyết định|Nghị quyết|Chỉ thị|Nghị định|Thông tư|Luật|Kế hoạch|Đề án|Chương trình|Công văn|Kết luận|"
-    "Chiến lược|Hướng dẫn|Thông báo|Pháp lệnh"
-)
+_V = vocabulary()
+KINDS = _V.alt("document_kinds")
 _DOC = re.compile(
     rf"(?<![\w])(?P<kind>{KINDS})\s+(?:số\s+)?(?P<ident>(?P<number>\d{{1,5}})(?:[-/][\wĐđ/\-]*[\wĐđ])?)(?![\w/])"
 )
 _ISSUED_BY = re.compile(r"\s+(?:của|do)\s+$")
-_CODE_ISSUERS = {
-    "TTg": "Thủ tướng Chính phủ",
-    "NQ/TW": "Bộ Chính trị",
-    "CT/TW": "Ban Bí thư",
-    "QH": "Quốc hội",
-    "NĐ-CP": "Chính phủ",
-    "NQ-CP": "Chính phủ",
-}
+_CODE_ISSUERS: dict[str, str] = _V.mapping("document_issuers")
 _TITLE = re.compile(r"^\s*(?:của\s+[^,]{1,60}?\s+)?(?:(?:về|phê duyệt|ban hành)\s+)(?P<title>[^,;.“”]{8,160})")
 
 
@@ -96,3 +89,13 @@ def _issuer(text: str, m: re.Match[str], orgs: list[Found], offset: int, gaz: Ga
             hit = gaz.names.find(name)
             return hit[0].entry.iri if hit else iris.entity(base, "org", name)
     return None
+
+
+class Documents:
+    """Policy documents cited, with kind, number and issuer."""
+
+    name = "documents"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> tuple[Document, ...]:
+        return tuple(extract_documents(context.article, context["mentions"], context.gaz, context.base))

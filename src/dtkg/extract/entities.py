@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from dtkg import iris
+from dtkg.extract.family import Context
 from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
-from dtkg.extract.patterns import LO, NAME_UNIT, NOT_NAME, UP
+from dtkg.extract.patterns import LO, LOCATIVE_BEFORE, NAME_UNIT, NOT_NAME, UP
+from dtkg.extract.vocab import alternation, vocabulary
 from dtkg.model import Article, EntityType
 
+_V = vocabulary()
 _WORD = re.compile(r"[^\W\d_]+")
-_HONORIFIC = re.compile(r"(?:ông|bà|anh|chị|Ông|Bà|Anh|Chị|đồng chí|Đồng chí|GS|PGS|TS|ThS|GS\.TS|PGS\.TS)\.?\s+$")
-_ORG_HEAD = (
-    r"Tập đoàn|Tổng công ty|Tổng Công ty|Công ty cổ phần|Công ty Cổ phần|Công ty TNHH|Công ty|Ngân hàng|Hiệp hội|"
-    r"Học viện|Trường Đại học|Đại học|Viện|Sở|Bộ|Cục|Vụ|Ban|Quỹ|Liên minh|Hội|Ủy ban|Uỷ ban|Văn phòng|Báo|Đài|Bưu điện|"
-    r"Bệnh viện|Thị đoàn|Huyện đoàn|Tỉnh đoàn|Thành đoàn|Trường|Liên đoàn|Tổ chức|Nhà máy|Khu công nghệ cao"
-)
+_HONORIFIC = re.compile(rf"(?:{_V.alt('honorifics')}|{_V.alt('honorifics', 'degrees')})\.?\s+$")
+_ORG_HEAD = _V.org_head_alt
+_UBND = _V.alt("local_bodies", "ubnd")
+_BODY = f"{_UBND}|{_V.alt('local_bodies', 'hdnd')}"
+_PARTY = _V.alt("local_bodies", "party")
+_LOCATIVE = _V.alt("locatives")
 _ORG = re.compile(
     rf"(?<![\w])(?:{_ORG_HEAD})\s+{NAME_UNIT}(?:(?:\s+(?:và|&)\s+|\s*[-–]\s*|\s+){NAME_UNIT})*"
 )
@@ -46,16 +47,16 @@ _GENERIC_PUBLIC = re.compile(
     r"Trung tâm Phục vụ hành chính công|Ban Chỉ đạo chuyển đổi số)\s+(?:tỉnh|thành phố)(?![\w])(?!\s+[A-ZĐÀ-Ỹ])"
 )
 _LOCAL_GOVERNMENT = re.compile(
-    rf"(?<![\w])(?P<body>UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"
+    rf"(?<![\w])(?P<body>{_BODY})\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"
     rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})"
 )
-_SHORT_REF = re.compile(rf"(?<![\w])(?:ông|bà|Ông|Bà)\s+(?P<name>[{UP}][{LO}]*)(?![\w])(?!\s+[{UP}])")
+_SHORT_REF = re.compile(rf"(?<![\w])(?:{alternation(_V.words('honorifics', 'pronouns'), cased=True)})\s+(?P<name>[{UP}][{LO}]*)(?![\w])(?!\s+[{UP}])")
 _PLACE_QUALIFIER = re.compile(r"^\s+(?:tỉnh|thành phố|TP\.?)\s*$")
 GENERIC_BODIES = re.compile(
-    r"(?<!\w)(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(?:tỉnh|thành phố|TP\.?)(?!\w)"
-    r"|(?<!\w)(?:Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)"
+    rf"(?<!\w)(?:{_BODY})\s+(?:{_V.alt('place_kinds')})(?!\w)"
+    rf"|(?<!\w)(?:{_PARTY})"
 )
-_HONORIFIC_WORDS = frozenset({"Ông", "Bà", "Anh", "Chị", "Cô", "Chú", "Đồng", "Thầy"})
+_HONORIFIC_WORDS = frozenset(_V.words("honorifics", "openers"))
 _LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
 
 
@@ -73,29 +74,20 @@ class Found:
     ministry: bool = False
     generic: bool = False
     nested: bool = False  # a place named inside an organisation's name ("Sở Y tế tỉnh Nghệ An")
+    reference: bool = False  # found in the reference data (the gazetteer), not minted from the text
 
     @property
     def family(self) -> str:
         return self.type.family
 
 
-@cache
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """(strong, weak) family names."""
-    strong: set[str] = set()
-    weak: set[str] = set()
-    bucket = strong
-    for line in (Path(__file__).parent / "data" / "surnames.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line == "[weak]":
-            bucket = weak
-        elif line and not line.startswith(("#", "[")):
-            bucket.update(line.split())
-    return frozenset(strong), frozenset(weak)
+    return _V.strong_surnames, _V.weak_surnames
 
 
 def _nested(f: Found) -> Found:
-    return Found(f.start, f.end, f.surface, f.iri, f.name, f.type, f.governs, f.ministry, f.generic, True)
+    return replace(f, nested=True)
 
 
 def _inside_a_name(segment: str, m: Match) -> bool:
@@ -165,7 +157,7 @@ def _entity_type(entry: Entry) -> EntityType:
 
 def _from_match(m: Match) -> Found:
     e = m.entry
-    return Found(m.start, m.end, m.surface, e.iri, e.name, _entity_type(e), e.governs, e.is_ministry)
+    return Found(m.start, m.end, m.surface, e.iri, e.name, _entity_type(e), e.governs, e.is_ministry, reference=True)
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -237,8 +229,7 @@ class EntityFinder:
             found.append(f)
             taken.append((f.start, f.end))
         found = _drop_parenthetical(found, segment)
-        shifted = [Found(f.start + start, f.end + start, f.surface, f.iri, f.name, f.type, f.governs, f.ministry,
-                         f.generic, f.nested) for f in found]
+        shifted = [replace(f, start=f.start + start, end=f.end + start) for f in found]
         return sorted(shifted, key=lambda f: f.start)
 
     def _organisations(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
@@ -294,7 +285,7 @@ class EntityFinder:
                 continue
             place_name = m.group("name")
             place = iris.entity(self.base, "place", place_name)
-            short = "UBND" if m.group("body") in ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân") else "HĐND"
+            short = "UBND" if re.fullmatch(_UBND, m.group("body")) else "HĐND"
             name = f"{short} {m.group('kind')} {place_name}"
             out.append(Found(m.start(), m.end(), m.group(0), iris.entity(self.base, "org", name), name,
                              EntityType.GOVERNMENT_ORGANIZATION, governs=place))
@@ -385,7 +376,7 @@ def _qualified(name: str, unit: Entry) -> str:
 
 def body_entry(gaz: Gazetteer, surface: str, place_iri: str) -> Entry | None:
     """The body a generic name ("UBND tỉnh", "Tỉnh ủy", "HĐND tỉnh") means in the given province."""
-    code = "tinh-uy" if "ủy" in surface or "uỷ" in surface else ("hdnd" if surface.startswith(("HĐND", "Hội đồng")) else "ubnd")
+    code = "tinh-uy" if "ủy" in surface else ("hdnd" if surface.startswith(("HĐND", "Hội đồng")) else "ubnd")
     return gaz.body(code, place_iri)
 
 
@@ -395,10 +386,10 @@ def main_province(found: list[Found], text: str | None = None) -> str | None:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for f in found:
-        if text is not None and f.type is EntityType.PLACE and re.search(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$", text[max(0, f.start - 16):f.start]):
+        if text is not None and f.type is EntityType.PLACE and LOCATIVE_BEFORE.search(text[max(0, f.start - 16):f.start]):
             continue
         place = f.governs if f.type is EntityType.GOVERNMENT_ORGANIZATION else (f.iri if f.type is EntityType.PLACE else None)
-        if place and not place.endswith("/viet-nam") and not f.generic:
+        if place and not iris.is_home_country(place) and not f.generic:
             counts[place] += 1
             first.setdefault(place, f.start)
     if not counts:
@@ -423,8 +414,7 @@ def _resolve_short_names(found: list[Found], text: str, article: Article) -> lis
 def last_unit_before(found: list[Found], offset: int) -> str | None:
     """The provincial unit named last before ``offset``: what "toàn tỉnh", "tỉnh này" point back to."""
     units = [f.governs if f.type is EntityType.GOVERNMENT_ORGANIZATION else f.iri for f in found
-             if f.start < offset and (f.type is EntityType.PLACE and "/place/" in f.iri and not f.iri.endswith("/viet-nam")
-                                        and not re.search(r"-[0-9a-f]{6}$", f.iri)
+             if f.start < offset and (f.type is EntityType.PLACE and f.reference and not iris.is_home_country(f.iri)
                                         or f.type is EntityType.GOVERNMENT_ORGANIZATION and f.governs)]
     return units[-1] if units else None
 
@@ -449,3 +439,13 @@ def _short_references(found: list[Found], text: str, article: Article) -> list[F
 def local_reference(text: str) -> list[tuple[int, int]]:
     """Spans like "địa phương này" that point back at the article's main place."""
     return [(m.start(), m.end()) for m in _LOCAL.finditer(text)]
+
+
+class Mentions:
+    """The family of entity mentions: every other family reads these."""
+
+    name = "mentions"
+    requires: tuple[str, ...] = ()
+
+    def extract(self, context: Context) -> list[Found]:
+        return EntityFinder(context.gaz, context.base).find(context.article)

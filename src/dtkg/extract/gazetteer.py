@@ -15,8 +15,10 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+from ahocorasick_rs import AhoCorasick
 
 from dtkg import iris, resources
+from dtkg.extract.vocab import vocabulary
 from dtkg.ingest.normalize import normalize_text
 
 SCHEMA = "https://schema.org/"
@@ -74,11 +76,32 @@ def _kind(classes: frozenset[str]) -> Kind | None:
     return None
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """A case-folded copy of ``text`` and, when folding changed its length ("ß" → "ss"),
+    the offset in ``text`` of every position of the copy (one more for the end)."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded, None
+    parts: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        f = c.casefold()
+        parts.append(f)
+        offsets.extend([i] * len(f))
+    offsets.append(len(text))
+    return "".join(parts), offsets
+
+
+def _fold(surface: str) -> str:
+    return fold_with_offsets(surface)[0]
+
+
 class Matcher:
     """Longest-match lookup of many surface forms; acronyms match case-sensitively.
 
-    Surfaces are indexed by their first word, so a text is scanned once, word by word,
-    trying only the surfaces that start with the word at hand, longest first.
+    One Aho-Corasick automaton of the case-folded forms finds every occurrence in a single
+    pass over a case-folded copy of the text; from left to right, the longest form that
+    starts a word, ends at a word boundary and passes the case checks wins.
     """
 
     def __init__(self, surfaces: Iterable[tuple[str, Entry]], *, proper: bool) -> None:
@@ -92,43 +115,38 @@ class Matcher:
             if _is_acronym(surface):
                 self.exact.setdefault(surface, entry)
             else:
-                self.by_fold.setdefault(_lower(surface), entry)
-        self.index: dict[str, list[str]] = {}
-        for form in set(self.by_fold) | {_lower(f) for f in self.exact}:
-            first = _WORD.match(form)
-            if first:
-                self.index.setdefault(first.group(0), []).append(form)
-        for forms in self.index.values():
-            forms.sort(key=len, reverse=True)
+                self.by_fold.setdefault(_fold(surface), entry)
+        self.forms = sorted(f for f in set(self.by_fold) | {_fold(f) for f in self.exact} if _WORD.match(f))
+        self.automaton = AhoCorasick(self.forms) if self.forms else None
 
     def find(self, text: str) -> list[Match]:
-        lowered = _lower(text)
+        if self.automaton is None:
+            return []
+        folded, offsets = fold_with_offsets(text)
+        ends: dict[int, list[int]] = {}
+        for index, start, end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
+            ends.setdefault(start, []).append(index)
         matches: list[Match] = []
         position = 0
-        for word in _WORD.finditer(lowered):
-            start = word.start()
-            if start < position or (start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] == "&")):
+        for start in sorted(ends):
+            if start < position or (start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "&")):
                 continue
-            for form in self.index.get(word.group(0), ()):
-                end = start + len(form)
-                if not lowered.startswith(form, start) or (end < len(text) and (text[end].isalnum() or text[end] == "&")):
+            for index in sorted(ends[start], key=lambda i: -len(self.forms[i])):
+                form = self.forms[index]
+                s, e = (start, start + len(form)) if offsets is None else (offsets[start], offsets[start + len(form)])
+                if e < len(text) and (text[e].isalnum() or text[e] == "&"):
                     continue
-                surface = text[start:end]
+                surface = text[s:e]
                 entry = self.exact.get(surface) or self.by_fold.get(form)
                 if entry is None or (self.proper and not any(c.isupper() for c in surface)):
                     continue
-                matches.append(Match(start, end, surface, entry))
-                position = end
+                matches.append(Match(s, e, surface, entry))
+                position = start + len(form)
                 break
         return matches
 
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-def _lower(text: str) -> str:
-    """Lower case, keeping every character's position (one character in, one out)."""
-    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
 def _is_acronym(surface: str) -> bool:
@@ -153,33 +171,28 @@ class Gazetteer:
         return self.bodies.get((code, place))
 
 
-_BODIES = (
-    ("ubnd", "UBND", ("UBND", "Ủy ban nhân dân", "Uỷ ban nhân dân", "Ủy ban Nhân dân")),
-    ("hdnd", "HĐND", ("HĐND", "Hội đồng nhân dân", "Hội đồng Nhân dân")),
-)
-
-
-def _governing_bodies(base: str, unit: Entry, surfaces: list[str]) -> list[tuple[str, Entry]]:
-    """UBND/HĐND/Tỉnh ủy of a provincial unit, with the forms news writes them in."""
+def _governing_bodies(base: str, unit: Entry, surfaces: list[str]) -> dict[str, tuple[Entry, list[str]]]:
+    """UBND/HĐND/Tỉnh ủy of a provincial unit, by body code, with the forms news writes them in."""
+    bodies = vocabulary().mapping("local_bodies")
     city = DTKG + "CentralCity" in unit.classes
     kind_word = "thành phố" if city else "tỉnh"
-    place_slug = unit.iri.rstrip("/").rsplit("/", 1)[-1]
     names = {s for s in surfaces if not s.lower().startswith(("tỉnh ", "thành phố ", "tp"))} | {unit.name}
-    out: list[tuple[str, Entry]] = []
-    for code, short, forms in _BODIES:
-        entry = Entry(iris.governing_body(base, code, place_slug), f"{short} {kind_word} {unit.name}",
+    out: dict[str, tuple[Entry, list[str]]] = {}
+    for code in ("ubnd", "hdnd"):
+        forms = bodies[code]
+        entry = Entry(iris.governing_body(base, code, unit.iri), f"{forms[0]} {kind_word} {unit.name}",
                       Kind.GOVERNMENT, frozenset({SCHEMA + "GovernmentOrganization"}), unit.iri)
+        written: list[str] = []
         for form in forms:
             for name in names:
                 for connector in ("tỉnh", "thành phố", "TP", "TP.", ""):
-                    out.append((" ".join(f"{form} {connector} {name}".split()), entry))
-                out.append((f"{form} TP.{name}", entry))
-    party = "Thành ủy" if city else "Tỉnh ủy"
-    entry = Entry(iris.governing_body(base, "tinh-uy", place_slug), f"{party} {unit.name}", Kind.GOVERNMENT,
+                    written.append(" ".join(f"{form} {connector} {name}".split()))
+                written.append(f"{form} TP.{name}")
+        out[code] = (entry, written)
+    party = bodies["party"][1] if city else bodies["party"][0]
+    entry = Entry(iris.governing_body(base, "tinh-uy", unit.iri), f"{party} {unit.name}", Kind.GOVERNMENT,
                   frozenset({SCHEMA + "GovernmentOrganization"}), unit.iri)
-    for form in (party, party.replace("ủy", "uỷ")):
-        for name in names:
-            out.append((f"{form} {name}", entry))
+    out["tinh-uy"] = (entry, [f"{party} {name}" for name in names])
     return out
 
 
@@ -200,6 +213,7 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
     concepts: list[tuple[str, Entry]] = []
     ranks: list[tuple[str, Entry]] = []
     titles: list[tuple[str, Entry]] = []
+    bodies: dict[tuple[str, str], Entry] = {}
     for iri, (pref, classes, surfaces) in sorted(raw.items()):
         kind = _kind(classes)
         if kind is None:
@@ -209,15 +223,15 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
         bucket = {Kind.CONCEPT: concepts, Kind.RANK: ranks, Kind.TITLE: titles}.get(kind, named)
         bucket.extend((s, entry) for s in surfaces)
         if entry.is_unit:
-            named.extend(_governing_bodies(base, entry, surfaces))
+            for code, (body, written) in _governing_bodies(base, entry, surfaces).items():
+                named.extend((form, body) for form in written)
+                bodies[code, iri] = body
             if DTKG + "CentralCity" in classes:
                 named.extend((f"{prefix}{entry.name}", entry) for prefix in ("TP.", "TP. ", "TP ", "thành phố ", "Thành phố "))
     by_iri = {e.iri: e for e in entries} | {e.iri: e for _, e in named}
     core: dict[str, list[str]] = {}
     for row in store.query((Path(__file__).parent / "concept-core.rq").read_text(encoding="utf-8")):  # type: ignore[union-attr]
         core.setdefault(row["concept"].value, []).append(row["core"].value)
-    bodies = {(e.iri.rsplit("/", 1)[-1].rsplit("-" + e.governs.rsplit("/", 1)[-1], 1)[0], e.governs): e
-              for _, e in named if e.governs}
     return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
                      Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri,
                      {k: tuple(v) for k, v in core.items()}, bodies)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from dtkg.extract.entities import Found, last_unit_before, main_province
-from dtkg.extract.patterns import NUMBER, parse_number
+from dtkg.extract.family import Context
+from dtkg.extract.patterns import LOCATIVE_BEFORE, NUMBER, parse_number
 from dtkg.model import Article, EntityType, Evidence, Indicator
 
 _UNIT = re.compile(r"^\s*(?P<unit>%|(?:phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)(?!\w))?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,60})?")
@@ -23,7 +24,6 @@ _SKIP_BEFORE = re.compile(
 _FUTURE = re.compile(r"phấn đấu|mục tiêu|đến năm|tới năm|\bsẽ\b|ít nhất|kế hoạch|dự kiến|kỳ vọng", re.I)
 _TARGET_CUE = re.compile(r"mục tiêu|phấn đấu|đến năm|tới năm", re.I)
 _PAST = re.compile(r"(?<!\w)(?:đã|về đích|đạt được|Hiện|hiện)(?!\w)|[.;:]\s")
-_LOCATIVE = re.compile(r"(?:tại|ở|Tại|Ở)\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$")
 _APPROX = re.compile(r"(?:hơn|gần|trên|khoảng|đạt|tới|lên|có|với)\s*$", re.I)
 _NOT_COUNTED = re.compile(r"^(?:năm|tháng|ngày|giờ|phút|tuổi|lần|giây|G\b)", re.I)
 _FUNCTION_WORDS = frozenset("mới đã đạt là được có sẽ và hoặc trong của cho với tại từ đến so vẫn còn chỉ".split())
@@ -47,7 +47,7 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
         previous = sentence
         found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON
                  and not f.nested
-                 and not _LOCATIVE.search(article.text[max(0, f.start - 16):f.start])]
+                 and not LOCATIVE_BEFORE.search(article.text[max(0, f.start - 16):f.start])]
         ranks = {m.start("n") for m in _RANK.finditer(text)}
         for m in _RANK.finditer(text):
             out += _rank(m, text, sentence, found, main)
@@ -132,3 +132,13 @@ def _subject(found: list[Found], clause_start: int, at: int, main: str | None) -
 
 def _speaker_org(f: Found) -> bool:
     return f.name.startswith("Sở ")
+
+
+class Indicators:
+    """Figures reported about a subject: rates, counts, amounts, scores and ranks."""
+
+    name = "indicators"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> tuple[Indicator, ...]:
+        return tuple(extract_indicators(context.article, context["mentions"], context.country))

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 
+from dtkg.extract.vocab import vocabulary
+
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+_V = vocabulary()
 #: A capitalised word (or an acronym) and at most one lowercase word after it: "Thông tin".
 #: Lowercase words that never continue a name: "Tập đoàn Viettel là …" ends at "Viettel".
-NOT_NAME = (r"(?:là|và|của|được|đã|sẽ|có|cho|với|tại|trong|này|đó|cũng|vừa|đang|ký|kí|về|ở|do|để|từ|đến|nhằm|"
-            r"nhưng|hay|hoặc|thì|mà|khi|như|theo|trên|dưới|sau|trước|các|những|một|cùng|vẫn|đều|còn|chỉ|nói|cho biết|"
-            r"hợp tác|ký kết|phối hợp|triển khai|hỗ trợ|đồng hành|tổ chức|trao|nhận|giúp|chính thức|thống nhất|tiếp tục|"
-            r"thực hiện|xây dựng|phát triển|đầu tư|cung cấp|tham gia|gồm|tại|ra mắt|công bố|vận hành|đưa|mở)(?![\w])")
+NOT_NAME = rf"(?:{_V.alt('not_name')})(?![\w])"
 _LOWER_WORD = rf"(?!{NOT_NAME})[{LO}]+"
-_TAILS = r"(?:quốc gia|quốc tế|trung ương|nhà nước)"
+_TAILS = rf"(?:{_V.alt('name_tails')})"
 NAME_UNIT = (rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)"
              rf"(?:(?:\s+{_LOWER_WORD}){{2}}(?=\s+[{UP}])|\s+{_TAILS}(?![{LO}])|\s+{_LOWER_WORD})?"
              rf"(?:\s+{_TAILS}(?![{LO}]))?")
 YEAR = r"(?:19|20)\d\d"
+#: A locative right before a name ("tại Hà Nội", "ở tỉnh Bắc Ninh"): where, not who.
+LOCATIVE_BEFORE = re.compile(rf"(?:{_V.alt('locatives')})\s+(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$")
 PERIOD = re.compile(
     rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:hết\s+)?(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
     re.IGNORECASE,

@@ -15,12 +15,17 @@ from dataclasses import dataclass
 
 from dtkg.extract.entities import Found, body_entry, main_province
 from dtkg.extract.gazetteer import Gazetteer, Match
-from dtkg.model import EntityType
+from dtkg.extract.vocab import alternation, vocabulary
+from dtkg.extract.family import Context
+from dtkg.model import EntityType, Evidence, Membership
 
-_MODIFIER = re.compile(r"(?:(?:Quyền|Nguyên|Thường trực|Phó|Tân|quyền|nguyên)\s+)+$")
+_V = vocabulary()
+_BODY = f"{_V.alt('local_bodies', 'ubnd')}|{_V.alt('local_bodies', 'hdnd')}"
+_PARTY = _V.alt("local_bodies", "party")
+_MODIFIER = re.compile(rf"(?:(?:{_V.alt('title_modifiers')})\s+)+$")
 _SEPARATOR = re.compile(r"^\s*(?:,|kiêm|và|-|–)\s*$")
-_GAP = re.compile(r"^[\s,]*(?:(?:ông|bà|đồng chí|Ông|Bà|Đồng chí)\s*)?$")
-_GENERIC_SUFFIX = re.compile(r"^\s+(UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+(tỉnh|thành phố|TP\.?)|^\s+(Tỉnh ủy|Thành ủy|Tỉnh uỷ|Thành uỷ)")
+_GAP = re.compile(rf"^[\s,]*(?:(?:{alternation(['ông', 'bà', 'đồng chí'], cased=True)})\s*)?$")
+_GENERIC_SUFFIX = re.compile(rf"^\s+({_BODY})\s+({_V.alt('place_kinds')})|^\s+({_PARTY})")
 _MINISTRY_TITLES = ("Thứ trưởng", "Bộ trưởng")
 
 
@@ -187,10 +192,10 @@ def _positions(text: str, person: str, group: list[_Item], chain: list[list[_Ite
 
 def _label_with_body(title: str, surface: str, name: str) -> str:
     """"Chủ tịch" + "UBND tỉnh Nam Định" → "Chủ tịch UBND tỉnh" (the place is the org's)."""
-    body = re.match(r"(UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)\s+(tỉnh|thành phố|TP\.?)?", surface)
+    body = re.match(rf"({_BODY})\s+({_V.alt('place_kinds')})?", surface)
     if body:
         return f"{title} {body.group(0).strip()}"
-    party = re.match(r"(Tỉnh ủy|Thành ủy|Tỉnh uỷ|Thành uỷ)", surface)
+    party = re.match(rf"({_PARTY})", surface)
     return f"{title} {party.group(0)}" if party else title
 
 
@@ -227,3 +232,26 @@ def _dedupe(positions: list[Position]) -> list[Position]:
             seen.add(key)
             out.append(p)
     return out
+
+
+@dataclass(frozen=True)
+class PositionFacts:
+    memberships: tuple[Membership, ...]
+    ranks: tuple[tuple[str, str], ...]
+
+
+class Positions:
+    """Posts held (title, organisation) and military or police ranks."""
+
+    name = "positions"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> PositionFacts:
+        article = context.article
+        spans = [(s.span.start, s.span.end) for s in article.sentences]
+        positions, ranks = extract_positions(article.text, spans, context.gaz, context["mentions"])
+        memberships = []
+        for p in positions:
+            s = article.sentence_at(p.start)
+            memberships.append(Membership(p.person, p.label, p.org, Evidence(s.index, s.span, s.text), 0.8))
+        return PositionFacts(tuple(memberships), tuple(ranks))

@@ -10,19 +10,18 @@ from __future__ import annotations
 import re
 
 from dtkg.extract.entities import Found
+from dtkg.extract.family import Context
+from dtkg.extract.vocab import alternation, vocabulary
 from dtkg.model import Article, EntityType, Evidence, Quote
 
-_VERBS = (
-    r"nhấn mạnh|cho biết|khẳng định|nói|chia sẻ|phát biểu|bày tỏ|nhận định|cho rằng|nêu rõ|đề nghị|"
-    r"yêu cầu|tin tưởng|phân tích|lưu ý|kỳ vọng|thông tin|khẳng định rằng|cam kết|nhấn mạnh rằng|đánh giá|"
-    r"trao đổi|mong muốn|tâm sự|giải thích|kể|nhắn nhủ|chỉ đạo|trả lời|thừa nhận|bộc bạch|cho hay|nói thêm|"
-    r"nhận xét|chia sẻ thêm|khẳng định thêm|lý giải|thông tin thêm|quả quyết|phân trần"
-)
-_CONTENT_VERBS = frozenset({"tin tưởng", "mong muốn", "đề nghị", "yêu cầu", "kỳ vọng", "cam kết", "chỉ đạo"})
+_V = vocabulary()
+_VERBS = _V.alt("speech_verbs")
+_CONTENT_VERBS = frozenset(_V.words("content_verbs"))
+_PRONOUNS = alternation(_V.words("honorifics", "pronouns"), cased=True)
+_LOWER_PRONOUNS = alternation(_V.words("honorifics", "pronouns"))
 _QUOTED = re.compile(r"“(?P<a>[^”]{12,})”|\"(?P<b>[^\"]{12,})\"")
 _REPORTED = re.compile(rf"(?<!\w)(?:{_VERBS})(?:\s+rằng)?\s*(?:[:,]\s*|\s+)(?P<rest>.{{12,}})$")
-_VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:ông|bà)\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
-_PRONOUN = re.compile(r"(?<!\w)(?:ông|bà|Ông|Bà)(?!\s+[A-ZĐ])(?!\w)")
+_VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:{_LOWER_PRONOUNS})\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
 
 
 def extract_quotes(article: Article, mentions: list[Found], titles: list[tuple[str, str]] | None = None) -> list[Quote]:
@@ -83,8 +82,8 @@ def _titled_speaker(text: str, m: re.Match[str], titles: list[tuple[str, str]]) 
 
 def _pronoun_speaks(text: str, m: re.Match[str]) -> bool:
     before, after = text[: m.start()], text[m.end():]
-    return bool(re.search(rf"(?:ông|bà|Ông|Bà)\s+(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*$", before)) or bool(
-        re.match(rf"^[\s,]*(?:ông|bà)\s+(?:{_VERBS})", after))
+    return bool(re.search(rf"(?:{_PRONOUNS})\s+(?:{_VERBS})(?:\s+rằng)?\s*[:,]?\s*$", before)) or bool(
+        re.match(rf"^[\s,]*(?:{_LOWER_PRONOUNS})\s+(?:{_VERBS})", after))
 
 
 def _reported(text: str, persons: list[Found], offset: int, evidence: Evidence, last_person: str | None) -> list[Quote]:
@@ -95,3 +94,14 @@ def _reported(text: str, persons: list[Found], offset: int, evidence: Evidence, 
             content = m.group("rest") if m.group("verb") not in _CONTENT_VERBS else m.group("verb") + " " + m.group("rest")
             return [Quote(p.iri, content.strip().rstrip("."), False, evidence, 0.6)]
     return []
+
+
+class Quotes:
+    """Direct and reported speech with its speaker."""
+
+    name = "quotes"
+    requires = ("mentions", "positions")
+
+    def extract(self, context: Context) -> tuple[Quote, ...]:
+        titles = [(m.role, m.person) for m in context["positions"].memberships]
+        return tuple(extract_quotes(context.article, context["mentions"], titles))

@@ -12,24 +12,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dtkg import iris
 from dtkg.extract.entities import Found, local_reference, main_province
 from dtkg.extract.patterns import BY_YEAR, PERIOD, YEAR
+from dtkg.extract.family import Context
+from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, EntityType, Evidence, Target
 
-_GOAL_VERBS = (
-    "hoàn thành|triển khai|xây dựng|phát triển|trở thành|hình thành|phổ cập|nâng cao|đạt|đưa|có|nằm trong|đứng trong|"
-    "vào top|lọt top|thuộc nhóm|tăng|giảm|cung cấp|số hóa|kết nối|phủ sóng|đào tạo|thu hút|hoàn tất"
-)
+_V = vocabulary()
+_GOAL_VERBS = _V.alt("goal_verbs")
 _GOAL = re.compile(rf"(?<!\w)(?:{_GOAL_VERBS})(?!\w)")
-_CUE = re.compile(r"phấn đấu|mục tiêu|chỉ tiêu|đảm bảo|bảo đảm|cam kết|\bsẽ\b|kỳ vọng|hướng tới|top\s+\d+|nhóm\s+\d+", re.I)
+_CUE = re.compile(rf"{_V.alt('target_cues')}|\bsẽ\b|top\s+\d+|nhóm\s+\d+", re.I)
 _IN_TITLE = re.compile(r"(?:Quyết định|Nghị quyết|Quy hoạch|Chiến lược|Chương trình|Đề án|Kế hoạch|Chỉ thị)"
                        r"(?![^,;]*(?:mục tiêu|phấn đấu|đặt ra|chỉ tiêu))[^,;]*$")
 _FRONT_YEAR = re.compile(rf"^(?:Trong\s+)?(?:[Nn]ăm\s+|quý\s+[IV]+/)(?P<year>{YEAR})\s*,?(?=.*(?:phấn đấu|mục tiêu|\bsẽ\b|phải))(?P<year2>)")
 _TOP = re.compile(r"(?:top|nhóm)\s+(?P<n>\d{1,3})(?!\d)", re.I)
 _PAST = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?!được đặt)", re.I)
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%|(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w])")
-_SPLIT_VERB = re.compile(r"(?<!\w)(?:hoàn thành|triển khai|xây dựng|phát triển|trở thành|hình thành|phổ cập|nâng cao|"
-                         r"đạt|chiếm|thuộc nhóm|nằm trong|vào top|vào nhóm|được xử lý|được cung cấp|kết nối|đào tạo)(?!\w)")
+_SPLIT_VERB = re.compile(rf"(?<!\w)(?:{_V.alt('goal_list_verbs')})(?!\w)")
 _SPLIT_AND = re.compile(rf"\s+và\s+(?=(?:{_GOAL_VERBS})(?!\w))")
 _LEAD = re.compile(rf"^(?:.*?(?:đến|tới|vào|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*,?\s*)", re.I)
 _TAIL_YEAR = re.compile(rf"\s*(?:vào|đến|tới|trước)\s+(?:cuối\s+)?(?:năm\s+)?{YEAR}\s*$", re.I)
@@ -118,11 +118,10 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
     goal = _GOAL.search(segment)
     if goal is not None and at is not None:
         leading = [f for f in found if f.type is EntityType.PLACE and f.start - at < goal.start()
-                   and not f.iri.endswith("/viet-nam")]
+                   and not iris.is_home_country(f.iri)]
         if leading:
             return leading[0].iri
-    units = [f for f in found if f.type is EntityType.PLACE and not f.iri.endswith("/viet-nam") and "/place/" in f.iri
-             and not re.search(r"-[0-9a-f]{6}$", f.iri)]
+    units = [f for f in found if f.type is EntityType.PLACE and not iris.is_home_country(f.iri) and f.reference]
     if units:
         return units[0].iri
     for f in found:
@@ -211,3 +210,13 @@ def _dedupe(goals: list[_Goal]) -> list[_Goal]:
         elif dup.year is None and g.year is not None:
             kept[kept.index(dup)] = _Goal(dup.subject, g.description, g.year, dup.threshold or g.threshold, g.evidence)
     return kept
+
+
+class Targets:
+    """Goals a subject is to reach, by a year or a rank."""
+
+    name = "targets"
+    requires = ("mentions",)
+
+    def extract(self, context: Context) -> tuple[Target, ...]:
+        return tuple(extract_targets(context.article, context["mentions"], context.country))
