@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from dtkg.pipeline import build  # noqa: E402
 from dtkg.settings import Settings  # noqa: E402
-from dtkg.validate.engine import Validator, to_rdflib  # noqa: E402
+from dtkg.validate import Validator  # noqa: E402
 
 
 def built_sample(folder: Path) -> ox.Store:
@@ -74,7 +74,7 @@ def _validate_chunk(args: tuple[str, str, list[int]]) -> tuple[float, int, int]:
     start = time.perf_counter()
     for i in ids:
         quads = ox.parse(clone(text, key, i).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        findings += len(validator.validate(to_rdflib(quads), graph=str(i)).findings)
+        findings += len(validator.validate_graph(quads, graph=str(i)).findings)
     return time.perf_counter() - start, len(ids), findings
 
 
@@ -118,12 +118,12 @@ def cross_article(store: ox.Store, text: str, meta: str, key: str, graph: str, n
 def reference_run(text: str, repeats: int = 100) -> dict[str, float]:
     """One article graph validated ``repeats`` times: the in-process baseline."""
     validator = Validator()
-    data = to_rdflib(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    validator.validate(data)
+    data = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    validator.validate_graph(data)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        validator.validate(data)
+        validator.validate_graph(data)
         times.append(time.perf_counter() - start)
     return {"ms_median": 1000 * statistics.median(times), "ms_mean": 1000 * statistics.fmean(times)}
 

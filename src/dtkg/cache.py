@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class Cache:
     def __init__(self, root: Path, *, settings: Settings) -> None:
         self.root = root
-        self.salt = json.dumps([resources.model_fingerprint(), settings.base_iri, settings.validate,
+        self.salt = json.dumps([resources.model_fingerprint(), settings.base_iri, settings.validate, settings.shacl_engine.value,
                                 settings.max_article_bytes])
         self._keys: dict[str, str] = {}
 

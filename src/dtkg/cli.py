@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dtkg import __version__
 from dtkg.errors import DtkgError, UsageError
-from dtkg.settings import DEFAULT_BASE, Settings
+from dtkg.settings import DEFAULT_BASE, Settings, ShaclEngine
 
 OK, INVALID, BAD_INPUT = 0, 1, 2
 
@@ -53,6 +53,7 @@ def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: up to 4)")
     p.add_argument("--cache", type=Path, default=None, help="cache folder (default: .dtkg-cache beside the output)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    _engine_option(p)
     p.add_argument("--max-article-mb", type=float, default=20.0, help="refuse articles larger than this many MiB (default 20)")
     p.add_argument("--quiet", "-q", action="store_true", help="only the one-line summary")
 
@@ -64,6 +65,12 @@ def _validate_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--shapes", type=Path, default=None, help="folder of SHACL shapes (default: dtkg's own)")
     p.add_argument("--format", default="text", choices=["text", "turtle", "json", "junit", "sarif"])
     p.add_argument("--fail-on", default="violation", choices=["violation", "warning", "info"])
+    _engine_option(p)
+
+
+def _engine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--shacl-engine", default=ShaclEngine.TURBO.value, choices=[e.value for e in ShaclEngine],
+                   help="SHACL engine: turbo (pyshacl-turbo, native; the default) or pyshacl (the reference)")
 
 
 def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -122,6 +129,7 @@ def _build(args: argparse.Namespace) -> int:
 
     settings = Settings(
         base_iri=args.base, cache_dir=args.cache, validate=not args.no_validate, quiet=args.quiet,
+        shacl_engine=ShaclEngine.parse(args.shacl_engine),
         max_article_bytes=int(args.max_article_mb * 1024 * 1024),
         **({"workers": args.workers} if args.workers else {}),
     )
@@ -168,7 +176,8 @@ def _progress(quiet: bool) -> _Bar | None:
 def _validate(args: argparse.Namespace) -> int:
     from dtkg.validate.cli import run_validate
 
-    text, failed = run_validate(args.dataset, shapes=args.shapes, fmt=args.format, fail_on=args.fail_on)
+    text, failed = run_validate(args.dataset, shapes=args.shapes, fmt=args.format, fail_on=args.fail_on,
+                                engine=ShaclEngine.parse(args.shacl_engine))
     sys.stdout.write(text)
     return INVALID if failed else OK
 

@@ -27,7 +27,7 @@ from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_dataset
 from dtkg.validate import Finding, Severity, ValidationRun, Validator
 from dtkg.validate.context import build_context
-from dtkg.validate.engine import graph_name, graph_quads, to_rdflib
+from dtkg.validate.engine import graph_name, graph_quads
 from dtkg.validate.report import ReportFormat, render
 
 
@@ -70,7 +70,7 @@ class _Worker:
         self.settings = settings
         self.extractor = Extractor(base=settings.base_iri)
         self.mapper = Mapper()
-        self.validator = Validator() if settings.validate else None
+        self.validator = Validator(engine=settings.shacl_engine) if settings.validate else None
         self.builder = f"dtkg {__version__} (model {resources.model_fingerprint()})"
 
     def process(self, source: Source) -> ArticleResult:
@@ -84,7 +84,7 @@ class _Worker:
         targeted: tuple[tuple[str, int], ...] = ()
         if self.validator is not None:
             graph = iris.article_graph(self.settings.base_iri, source.key)
-            run = self.validator.validate(to_rdflib([q for q in quads if q.graph_name.value == graph]), graph=graph)
+            run = self.validator.validate_graph([q for q in quads if q.graph_name.value == graph], graph=graph)
             findings, targeted = run.findings, tuple(sorted(run.targeted.items()))
         text = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS).decode("utf-8")
         return ArticleResult(source.name, source.key, text, findings, targeted)
@@ -191,7 +191,7 @@ def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
     """
     validation = report = None
     if settings.validate:
-        validator = Validator()
+        validator = Validator(engine=settings.shacl_engine)
         working = _working_set(tmp, validator, settings)
         validation = _validate_whole(working, validator, settings, built)
         report = _write_report(output, working, validation)
@@ -245,7 +245,7 @@ def _validate_whole(store: ox.Store, validator: Validator, settings: Settings, b
     runs = [ValidationRun(r.findings, dict(r.targeted)) for r in built]
     for name in (iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)):
         graph = ox.NamedNode(name)
-        runs.append(validator.validate_quads(graph_quads(store, graph), graph=graph_name(graph)))
+        runs.append(validator.validate_graph(graph_quads(store, graph), graph=graph_name(graph)))
     runs.append(validator.validate_cross(store))
     return ValidationRun.combine(runs)
 

@@ -33,6 +33,21 @@ class DatasetFormat(enum.Enum):
         return aliases[suffix]
 
 
+class ShaclEngine(enum.Enum):
+    """The SHACL engine that runs the shapes: pyshacl-turbo (native, the default) or pySHACL (the reference)."""
+
+    TURBO = "turbo"
+    PYSHACL = "pyshacl"
+
+    @classmethod
+    def parse(cls, name: str) -> "ShaclEngine":
+        """``"turbo"``/``"pyshacl"`` → the engine, or a :class:`UsageError` naming the choices."""
+        try:
+            return cls(name.lower())
+        except ValueError as exc:
+            raise UsageError(f"unknown SHACL engine {name!r}", fix="use turbo or pyshacl") from exc
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything a build needs to know that is not an input file."""
@@ -42,6 +57,7 @@ class Settings:
     cache_dir: Path | None = None
     max_article_bytes: int = 20 * 1024 * 1024
     validate: bool = True
+    shacl_engine: ShaclEngine = ShaclEngine.TURBO
     quiet: bool = False
 
     def __post_init__(self) -> None:

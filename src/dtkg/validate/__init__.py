@@ -1,12 +1,14 @@
-"""Validate: SHACL shapes from ``shapes/`` run with pySHACL, results a CI can act on.
+"""Validate: SHACL shapes from ``shapes/`` on pyshacl-turbo or pySHACL, results a CI can act on.
 
 Per-article graphs are validated in the build's workers with the shapes compiled once
 per worker (:class:`Validator`); shapes marked cross-article (``dtkg:crossArticle true``
-on the shape) run once on the whole dataset (:meth:`Validator.validate_cross`).
+on the shape) run on the union of all graphs (:meth:`Validator.validate_cross`).
 """
 
 from __future__ import annotations
 
-from dtkg.validate.engine import Finding, Severity, ValidationRun, Validator, validate_dataset
+from dtkg.settings import ShaclEngine
+from dtkg.validate.engine import Validator, validate_dataset
+from dtkg.validate.results import Finding, Severity, ValidationRun
 
-__all__ = ["Finding", "Severity", "ValidationRun", "Validator", "validate_dataset"]
+__all__ = ["Finding", "Severity", "ShaclEngine", "ValidationRun", "Validator", "validate_dataset"]

@@ -19,20 +19,12 @@ from collections import defaultdict
 
 from dtkg import __version__
 from dtkg.validate.context import ReportContext
-from dtkg.validate.engine import WHOLE_DATASET, Finding, Severity, ValidationRun
-from dtkg.validate.report import compact, grouped
+from dtkg.validate.notation import compact, finding_line, grouped
+from dtkg.validate.results import WHOLE_DATASET, Finding, Severity, ValidationRun
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _INFO_URI = "https://w3id.org/dtkg/shapes"
-
-
-def finding_line(f: Finding, ctx: ReportContext) -> str:
-    """One result on one line: severity, focus (label), property, value, message."""
-    label = ctx.labels.get(f.focus)
-    focus = compact(f.focus) + (f" \"{label}\"" if label else "")
-    value = "-" if f.value is None else (compact(f.value) if f.value_is_iri else f"\"{f.value}\"")
-    return f"{f.severity.name}: {focus} property={compact(f.path)} value={value}: {f.message}"
 
 
 # ---------------------------------------------------------------- JUnit

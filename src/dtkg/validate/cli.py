@@ -12,13 +12,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dtkg.errors import UsageError, ValidationError
+from dtkg.settings import ShaclEngine
 from dtkg.store import rdf_format
 from dtkg.validate.context import build_context
-from dtkg.validate.engine import Severity, ValidationRun, Validator, dataset_graphs, graph_name, graph_quads
+from dtkg.validate.engine import Validator, validate_dataset
 from dtkg.validate.report import ReportFormat, render
+from dtkg.validate.results import Severity, ValidationRun
 
 
-def run_validate(dataset: Path, *, shapes: Path | None, fmt: str, fail_on: str) -> tuple[str, bool]:
+def run_validate(dataset: Path, *, shapes: Path | None, fmt: str, fail_on: str,
+                 engine: ShaclEngine = ShaclEngine.TURBO) -> tuple[str, bool]:
     """The report text and whether something at or above ``fail_on`` was found.
 
     Raises :class:`UsageError` or :class:`ValidationError` (naming the file, and the line
@@ -27,19 +30,12 @@ def run_validate(dataset: Path, *, shapes: Path | None, fmt: str, fail_on: str) 
     """
     report_format = ReportFormat.parse(fmt)
     threshold = _threshold(fail_on)
-    validator = Validator(shapes)
+    validator = Validator(shapes, engine=engine)
     store = load(Path(dataset))
-    run = validate_store(store, validator)
+    run = validate_dataset(store, validator)
     _guard_nothing_checked(run, Path(dataset), validator)
     context = build_context(store, run, dataset=str(dataset))
     return render(run, report_format, context=context, threshold=threshold), run.fails(threshold)
-
-
-def validate_store(store: ox.Store, validator: Validator) -> ValidationRun:
-    """Each graph with the per-graph shapes, then the cross-article shapes on the union."""
-    runs = [validator.validate_quads(graph_quads(store, g), graph=graph_name(g)) for g in dataset_graphs(store)]
-    runs.append(validator.validate_cross(store))
-    return ValidationRun.combine(runs)
 
 
 def load(path: Path) -> ox.Store:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from dtkg.validate.engine import DEFAULT_GRAPH, WHOLE_DATASET, Finding, ValidationRun
+from dtkg.validate.results import DEFAULT_GRAPH, WHOLE_DATASET, Finding, ValidationRun
 
 _PREFIXES = """
 PREFIX dtkg: <https://w3id.org/dtkg/ontology#>

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
 
+import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import RDF, SH, XSD
 
+from dtkg.errors import UsageError
+from dtkg.validate import ci_formats
 from dtkg.validate.context import ReportContext
-from dtkg.validate.engine import WHOLE_DATASET, Finding, Severity, ValidationRun, merge_reports
-
-_PREFIXES = {
-    "https://w3id.org/dtkg/shapes#": "dtsh:",
-    "https://w3id.org/dtkg/ontology#": "dtkg:",
-    "http://www.w3.org/ns/shacl#": "sh:",
-    "https://schema.org/": "schema:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "http://www.w3.org/2006/time#": "time:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-}
+from dtkg.validate.notation import compact, counts, grouped
+from dtkg.validate.results import WHOLE_DATASET, Finding, Severity, ValidationRun
 
 
 class ReportFormat(enum.Enum):
@@ -33,8 +24,6 @@ class ReportFormat(enum.Enum):
 
     @classmethod
     def parse(cls, name: str) -> "ReportFormat":
-        from dtkg.errors import UsageError
-
         try:
             return cls(name.lower())
         except ValueError as exc:
@@ -51,41 +40,63 @@ def render(run: ValidationRun, fmt: ReportFormat, *, labels: dict[str, str] | No
     if fmt is ReportFormat.TURTLE:
         return shacl_report(run).serialize(format="turtle")
     if fmt is ReportFormat.JSON:
-        return shacl_report(run).serialize(format="json-ld", context={"sh": str(rdflib.SH)}, indent=2)
-    from dtkg.validate import ci_formats
-
+        return shacl_report(run).serialize(format="json-ld", context={"sh": str(SH)}, indent=2)
     if fmt is ReportFormat.JUNIT:
         return ci_formats.junit(run, ctx, threshold)
     return ci_formats.sarif(run, ctx)
 
 
 def shacl_report(run: ValidationRun) -> rdflib.Graph:
-    """The run's standard SHACL validation report: one sh:ValidationReport, all results."""
-    graph = merge_reports([run.report])
-    graph.bind("sh", rdflib.SH)
+    """The run's standard SHACL validation report (SHACL §3.6): one sh:ValidationReport, all results.
+
+    Written from the findings, so it is the same whichever engine ran; ``sh:conforms`` is
+    true only when there is no result at all, whatever the severity.
+    """
+    graph = rdflib.Graph()
+    graph.bind("sh", SH)
+    report = rdflib.BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, rdflib.Literal(not run.findings)))
+    for finding in sorted(run.findings, key=Finding.sort_key):
+        result = rdflib.BNode()
+        graph.add((report, SH.result, result))
+        for predicate, obj in _result_triples(finding):
+            graph.add((result, predicate, obj))
     return graph
 
 
-def compact(iri: str | None) -> str:
-    """``dtsh:Foo`` for IRIs under a known namespace, ``<iri>`` otherwise, ``-`` for nothing."""
-    if not iri:
-        return "-"
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return prefix + iri[len(namespace):]
-    return f"<{iri}>" if "://" in iri or iri.startswith("urn:") else iri
+def _result_triples(f: Finding) -> list[tuple[rdflib.URIRef, rdflib.term.Node]]:
+    triples: list[tuple[rdflib.URIRef, rdflib.term.Node]] = [
+        (RDF.type, SH.ValidationResult),
+        (SH.focusNode, rdflib.URIRef(f.focus) if f.focus_is_iri else rdflib.BNode(f.focus)),
+        (SH.resultSeverity, rdflib.URIRef(f.severity.iri)),
+        (SH.sourceConstraintComponent, rdflib.URIRef(f.component)),
+        (SH.resultMessage, rdflib.Literal(f.message, lang=f.message_lang)),
+    ]
+    if f.message_vi is not None and f.message_lang != "vi":
+        triples.append((SH.resultMessage, rdflib.Literal(f.message_vi, lang="vi")))
+    if f.shape:
+        shape = rdflib.URIRef(f.shape) if "://" in f.shape or f.shape.startswith("urn:") else rdflib.BNode()
+        triples.append((SH.sourceShape, shape))
+    if f.path and f.path != "(complex path)":
+        triples.append((SH.resultPath, rdflib.URIRef(f.path)))
+    if f.value_nt is not None:
+        triples.append((SH.value, _term(f.value_nt)))
+    return triples
 
 
-def counts(findings: tuple[Finding, ...] | list[Finding]) -> dict[Severity, int]:
-    return {s: sum(f.severity is s for f in findings) for s in Severity}
-
-
-def grouped(run: ValidationRun, ctx: ReportContext) -> dict[str, list[Finding]]:
-    """Findings by the graph (article) they are reported under, in a stable order."""
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in sorted(run.findings, key=lambda f: (-f.severity, f.focus, f.shape, f.value or "")):
-        groups[ctx.graph_of(f)].append(f)
-    return dict(sorted(groups.items(), key=lambda kv: (kv[0] == WHOLE_DATASET, ctx.source_of(kv[0]) or kv[0])))
+def _term(nt: str) -> rdflib.term.Node:
+    """An N-Triples term as an rdflib term."""
+    (quad,) = ox.parse(f"<urn:x:s> <urn:x:p> {nt} .", format=ox.RdfFormat.N_TRIPLES)
+    term = quad.object
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == str(XSD.string) else rdflib.URIRef(datatype))
 
 
 def text(run: ValidationRun, ctx: ReportContext, threshold: Severity = Severity.VIOLATION) -> str:
