@@ -20,7 +20,7 @@ TESTS = Path(__file__).resolve().parent
 GOLD_FILES = sorted(TESTS.glob("*/gold.json"))
 ARTICLE_SUFFIXES = {".txt", ".jsonl"}
 # Sets whose size is fixed here; a new set is checked all the same and only needs articles.
-KNOWN_SIZES = {"dev": 10, "heldout": 8, "field-dev": 13, "field-heldout": 20}
+KNOWN_SIZES = {"dev": 10, "heldout": 8, "field-dev": 30, "field-heldout": 20}
 
 
 def _norm(text: str) -> str:
