@@ -29,7 +29,7 @@ _BODY = f"{_UBND}|{_V.alt('local_bodies', 'hdnd')}"
 _PARTY = _V.alt("local_bodies", "party")
 _LOCATIVE = _V.alt("locatives")
 _ORG = re.compile(
-    rf"(?<![\w])(?:{_ORG_HEAD})\s+{NAME_UNIT}(?:(?:\s+(?:và|&)\s+|\s*[-–]\s*|\s+){NAME_UNIT})*"
+    rf"(?<![\w])(?:{_ORG_HEAD})\s+{NAME_UNIT}(?:(?:\s+(?:và|&)\s+(?!(?:{_ORG_HEAD})\s)|\s*[-–]\s*|\s+){NAME_UNIT})*"
 )
 _PLACE_CLASSIFIER = re.compile(
     rf"(?<![\w])(?:các\s+)?(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|huyện đảo|đặc khu|vườn quốc gia|Vườn quốc gia|"
@@ -38,13 +38,10 @@ _PLACE_CLASSIFIER = re.compile(
     rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}(?:(?:,\s+|\s+và\s+)[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})*)"
 )
 _PLACE_BODY = re.compile(
-    r"(?<![\w])(?P<head>Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Tỉnh đoàn|Thành đoàn|Liên đoàn Lao động|"
-    r"Hội Nông dân|Bộ Chỉ huy Quân sự|Viện Kiểm sát nhân dân|Tòa án nhân dân|Đài Phát thanh và Truyền hình|Báo|"
-    r"Trung tâm Phục vụ hành chính công|Văn phòng UBND|Ban Quản lý các khu công nghiệp)(?:\s+(?P<kind>tỉnh|thành phố|TP\.?))?\s*$"
+    rf"(?<![\w])(?P<head>{_V.head_alt('named', 'generic')})(?:\s+(?P<kind>tỉnh|thành phố|TP\.?))?\s*$"
 )
 _GENERIC_PUBLIC = re.compile(
-    r"(?<![\w])(?:Công an|Bưu điện|Bảo hiểm xã hội|Kho bạc Nhà nước|Cục Thuế|Bộ Chỉ huy Quân sự|"
-    r"Trung tâm Phục vụ hành chính công|Ban Chỉ đạo chuyển đổi số)\s+(?:tỉnh|thành phố)(?![\w])(?!\s+[A-ZĐÀ-Ỹ])"
+    rf"(?<![\w])(?:{_V.head_alt('generic')})\s+(?:tỉnh|thành phố)(?![\w])(?!\s+[A-ZĐÀ-Ỹ])"
 )
 _LOCAL_GOVERNMENT = re.compile(
     rf"(?<![\w])(?P<body>{_BODY})\s+(?P<kind>huyện|quận|thị xã|xã|phường|thị trấn)\s+"
@@ -57,6 +54,58 @@ GENERIC_BODIES = re.compile(
     rf"|(?<!\w)(?:{_PARTY})"
 )
 _HONORIFIC_WORDS = frozenset(_V.words("honorifics", "openers"))
+_PARTY_POST = re.compile(r"(?<![\w])Ủy viên\s+$")
+_NOT_PERSON = frozenset({"Thủ", "Ban", "Bộ", "Sở", "Cục", "Tổng", "Công", "Ngân", "Trường", "Hội", "Viện", "Tập",
+                         "Trung", "Văn", "Đài", "Báo", "Giải", "Lễ", "Hội nghị", "Chương", "Kế", "Quyết", "Nghị", "Luật",
+                         "Đề", "Chỉ", "Thông", "Cổng", "Hệ", "Nền", "Ứng", "Dự", "Khu", "Cảng", "Bệnh", "Học", "Đại"})
+_MODIFIER_START = re.compile(rf"^(?:(?:{_V.alt('title_modifiers')})\s+)+")
+
+
+def _syllable(word: str) -> bool:
+    """A capitalised Vietnamese syllable ("Tào", "Ông"), not an acronym or a camel-case brand."""
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and len(word) <= 7
+
+
+_BARE_HEAD = re.compile(
+    rf"(?<![\w])(?:{alternation([h.head for h in _V.org_heads if h.sector in ('business', 'education', 'health', 'army') or h.head in ('Tổng cục', 'Sở', 'Bộ', 'Cục', 'Hiệp hội')])})"
+    rf"(?![\w])(?!\s+(?:[{UP}0-9]|của|này|nhà nước|cổ phần|TNHH))"
+)
+_ABBREVIATION = re.compile(rf"^\s*(?:[-–]\s*CTCP\s*)?\(\s*(?P<abbr>[{UP}][\w&.-]{{1,14}}(?:\s+[{UP}][\w&-]*){{0,2}})\s*\)")
+
+
+def _brand(word: str) -> bool:
+    """A brand-like word: an acronym of three or more letters, or camel case ("EduNova")."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and (word.isupper() or any(c.isupper() for c in word[1:]) and not word.isupper())
+
+
+def _aliases(found: list[Found], text: str, article: Article) -> list[Found]:
+    """Short names an article gives an organisation ("… Việt Nam (VIMC)", "… Giáo dục EduNova")
+    stand for it wherever they recur in the article."""
+    aliases: dict[str, Found] = {}
+    for f in found:
+        if f.family != "Organization" or f.reference or f.generic or not f.iri:
+            continue
+        m = _ABBREVIATION.match(text[f.end:f.end + 40])
+        if m:
+            aliases.setdefault(m.group("abbr"), f)
+        last = f.name.split()[-1]
+        if len(f.name.split()) >= 3 and _brand(last):
+            aliases.setdefault(last, f)
+    if not aliases:
+        return found
+    taken = [(f.start, f.end) for f in found]
+    extra: list[Found] = []
+    pattern = re.compile(rf"(?<![\w&])(?:{alternation(list(aliases))})(?![\w&])")
+    for sentence in article.sentences:
+        for m in pattern.finditer(text, sentence.span.start, sentence.span.end):
+            if not _overlaps(m.start(), m.end(), taken):
+                f = aliases[m.group(0)]
+                extra.append(replace(f, start=m.start(), end=m.end(), surface=m.group(0), nested=False))
+                taken.append((m.start(), m.end()))
+    return sorted(found + extra, key=lambda f: f.start)
+
+
 _LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
 
 
@@ -178,7 +227,30 @@ class EntityFinder:
             found += self._in_sentence(text, sentence.span.start, sentence.span.end)
         found = _resolve_short_names(found, text, article)
         found = _short_references(found, text, article)
-        return self._resolve_generic(found, text, article)
+        found = self._resolve_generic(found, text, article)
+        found = _aliases(found, text, article)
+        return self._bare_heads(found, text, article)
+
+    def _bare_heads(self, found: list[Found], text: str, article: Article) -> list[Found]:
+        """"Phó Tổng giám đốc Tập đoàn", "Giám đốc Bệnh viện": a head noun alone means the
+        organisation of that kind named last before it."""
+        taken = [(f.start, f.end) for f in found]
+        extra: list[Found] = []
+        for sentence in article.sentences:
+            for m in _BARE_HEAD.finditer(text, sentence.span.start, sentence.span.end):
+                if _overlaps(m.start(), m.end(), taken):
+                    continue
+                head = m.group(0)
+                earlier = [f for f in found if f.end <= m.start() and f.family == "Organization" and f.iri
+                           and self._has_head(f, head)]
+                if earlier:
+                    f = earlier[-1]
+                    extra.append(replace(f, start=m.start(), end=m.end(), surface=head, nested=False))
+        return sorted(found + extra, key=lambda f: f.start)
+
+    def _has_head(self, f: Found, head: str) -> bool:
+        names = (f.name, f.surface) + self.gaz.aliases.get(f.iri, ())
+        return any(n == head or n.startswith(head + " ") for n in names)
 
     def _in_sentence(self, text: str, start: int, end: int) -> list[Found]:
         segment = text[start:end]
@@ -197,7 +269,8 @@ class EntityFinder:
                 found.append(_from_match(m))
                 taken.append((m.start, m.end))
         for f in self._place_bodies(segment, gazetteer_matches, taken) + self._local_governments(segment, taken):
-            found = [g for g in found if not (f.start <= g.start and g.end <= f.end)]
+            found = [_nested(g) if g.type is EntityType.PLACE and g.reference else g for g in found
+                     if not (f.start <= g.start and g.end <= f.end) or g.type is EntityType.PLACE and g.reference]
             found.append(f)
             taken.append((f.start, f.end))
         for f in self._organisations(segment, taken):
@@ -235,6 +308,8 @@ class EntityFinder:
     def _organisations(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
         out: list[Found] = []
         for m in _ORG.finditer(segment):
+            if _PARTY_POST.search(segment[:m.start()]):
+                continue  # "Ủy viên Ban Thường vụ Đảng ủy": a post, its committee is not a party
             s, e = m.start(), _org_end(segment, m.start(), m.end(), self.gaz)
             surface = re.sub(r"\s+(?:và|&)$", "", segment[s:e].rstrip(" .&-–"))
             e = s + len(surface)
@@ -274,7 +349,7 @@ class EntityFinder:
             name = f"{head.group('head')} {'thành phố' if iris.ONTOLOGY + 'CentralCity' in m.entry.classes else 'tỉnh'} {m.entry.name}"
             if not _overlaps(s, m.start, taken):
                 out.append(Found(s, m.end, segment[s:m.end], iris.entity(self.base, "org", name), name,
-                                 EntityType.GOVERNMENT_ORGANIZATION if head.group("head") != "Báo" else EntityType.ORGANIZATION))
+                                 EntityType(_V.head_type(head.group("head")) or "Organization")))
         return out
 
     def _local_governments(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
@@ -303,8 +378,41 @@ class EntityFinder:
         return out
 
     def _persons(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
+        """Persons: a run of capitalised syllables framed by a title, rank or honorific before
+        it or a title after a comma (any family name), or starting with a known family name."""
         strong, weak = surnames()
         out: list[Found] = []
+        for run in self._free_runs(segment, taken):
+            titled = self._titled(segment[: run[0][0]])
+            honoured = bool(_HONORIFIC.search(segment[: run[0][0]]))
+            if not titled:
+                while run and run[0][2] in _HONORIFIC_WORDS and len(run) > 2:
+                    honoured = True
+                    run = run[1:]
+            framed = titled or honoured or self._title_after(segment[run[-1][1]:] if run else "")
+            if framed and 2 <= len(run) <= 4 and all(_syllable(w) for _, _, w in run) and run[0][2] not in _NOT_PERSON:
+                words = [w for _, _, w in run]
+            else:
+                while run and run[0][2] not in strong | weak:
+                    run = run[1:]
+                run = run[:4]
+                if len(run) < 2:
+                    continue
+                words = [w for _, _, w in run]
+                if words[0] in weak and not framed and len(words) < 3:
+                    continue
+                if len(words) == 2 and not framed and words[0] not in strong:
+                    continue
+            s, e = run[0][0], run[-1][1]
+            if _overlaps(s, e, taken):
+                continue
+            name = " ".join(words)
+            out.append(Found(s, e, segment[s:e], iris.entity(self.base, "person", name), name, EntityType.PERSON))
+        return out
+
+    @staticmethod
+    def _free_runs(segment: str, taken: list[tuple[int, int]]) -> list[list[tuple[int, int, str]]]:
+        """Capitalised runs, cut where a span already taken (an organisation, a place) lies."""
         runs = []
         for run in _capitalised_runs(segment):
             part: list[tuple[int, int, str]] = []
@@ -315,27 +423,16 @@ class EntityFinder:
                 else:
                     part.append(word)
             runs.append(part)
-        for run in runs:
-            honoured = False
-            while run and run[0][2] not in strong | weak:
-                honoured = honoured or run[0][2] in _HONORIFIC_WORDS
-                run = run[1:]
-            run = run[:4]
-            if len(run) < 2:
-                continue
-            words = [w for _, _, w in run]
-            s, e = run[0][0], run[-1][1]
-            surface = " ".join(words)
-            if _overlaps(s, e, taken):
-                continue
-            cued = honoured or bool(_HONORIFIC.search(segment[:s])) or self._titled(segment[:s])
-            if words[0] in weak and not cued and len(words) < 3:
-                continue
-            if len(words) == 2 and not cued and words[0] not in strong:
-                continue
-            name = " ".join(surface.split())
-            out.append(Found(s, e, segment[s:e], iris.entity(self.base, "person", name), name, EntityType.PERSON))
-        return out
+        return [r for r in runs if r]
+
+    def _title_after(self, after: str) -> bool:
+        """", Giám đốc …" / " - Phó Chủ tịch …" right after a name."""
+        m = re.match(r"^\s*[,–-]\s*", after)
+        if not m:
+            return False
+        rest = after[m.end(): m.end() + 40]
+        rest = _MODIFIER_START.sub("", rest)
+        return any(t.start == 0 for t in self.gaz.titles.find(rest))
 
     def _titled(self, before: str) -> bool:
         tail = before[-40:]

@@ -165,6 +165,7 @@ class Gazetteer:
     by_iri: dict[str, Entry]
     core: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # IRI → every name it is written as
 
     def body(self, code: str, place: str) -> Entry | None:
         """The governing body ("ubnd", "hdnd", "tinh-uy") of a provincial unit, by the unit's IRI."""
@@ -234,4 +235,11 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
         core.setdefault(row["concept"].value, []).append(row["core"].value)
     return Gazetteer(tuple(entries), Matcher(named, proper=True), Matcher(concepts, proper=False),
                      Matcher(ranks, proper=True), Matcher(titles, proper=False), by_iri,
-                     {k: tuple(v) for k, v in core.items()}, bodies)
+                     {k: tuple(v) for k, v in core.items()}, bodies, _aliases(named))
+
+
+def _aliases(named: list[tuple[str, Entry]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for surface, entry in named:
+        out.setdefault(entry.iri, []).append(surface)
+    return {iri: tuple(sorted(set(forms))) for iri, forms in out.items()}

@@ -14,7 +14,10 @@ _V = vocabulary()
 NOT_NAME = rf"(?:{_V.alt('not_name')})(?![\w])"
 _LOWER_WORD = rf"(?!{NOT_NAME})[{LO}]+"
 _TAILS = rf"(?:{_V.alt('name_tails')})"
-NAME_UNIT = (rf"(?:[{UP}][{LO}]*|[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*)"
+#: A word of a name: an acronym ("CP", "VNPT"), a number ("229"), a capitalised or camel-case
+#: word ("Công", "EduNova").
+NAME_WORD = rf"(?:[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*|\d+(?![\w.,])|[{UP}][{LO}]*(?:[{UP}][{LO}]+)*)"
+NAME_UNIT = (rf"{NAME_WORD}"
              rf"(?:(?:\s+{_LOWER_WORD}){{2}}(?=\s+[{UP}])|\s+{_TAILS}(?![{LO}])|\s+{_LOWER_WORD})?"
              rf"(?:\s+{_TAILS}(?![{LO}]))?")
 YEAR = r"(?:19|20)\d\d"

@@ -23,6 +23,7 @@ _V = vocabulary()
 _BODY = f"{_V.alt('local_bodies', 'ubnd')}|{_V.alt('local_bodies', 'hdnd')}"
 _PARTY = _V.alt("local_bodies", "party")
 _MODIFIER = re.compile(rf"(?:(?:{_V.alt('title_modifiers')})\s+)+$")
+_PARTY_POST = re.compile(r"Ủy viên\s", re.I)  # "Ủy viên Ban Chấp hành Trung ương Đảng": the body is the post's
 _SEPARATOR = re.compile(r"^\s*(?:,|kiêm|và|-|–)\s*$")
 _GAP = re.compile(rf"^[\s,]*(?:(?:{alternation(['ông', 'bà', 'đồng chí'], cased=True)})\s*)?$")
 _GENERIC_SUFFIX = re.compile(rf"^\s+({_BODY})\s+({_V.alt('place_kinds')})|^\s+({_PARTY})")
@@ -53,7 +54,7 @@ def _items(text: str, start: int, end: int, gaz: Gazetteer, mentions: list[Found
     org_starts = sorted(f.start - start for f in mentions if start <= f.start < end and f.type is not EntityType.PERSON)
     for m in gaz.titles.find(segment):
         s, e = m.start, m.end
-        inside = [o for o in org_starts if s < o < e]
+        inside = [o for o in org_starts if s < o < e] if not _PARTY_POST.match(m.surface) else []
         if inside:  # "Giám đốc Sở …": the title ends where the organisation begins
             e = inside[0]
             while e > s and segment[e - 1] == " ":

@@ -25,6 +25,7 @@ class OrgHead:
     head: str
     type: str  # "Organization" | "GovernmentOrganization"
     sector: str
+    province: str = ""  # "named" | "generic" | "": how it combines with a province's name
 
 
 def _capitalised(word: str) -> str:
@@ -66,14 +67,24 @@ class Vocabulary:
     def org_head_alt(self) -> str:
         return alternation([h.head for h in self.org_heads])
 
+    def head_alt(self, *provinces: str) -> str:
+        """The heads that combine with a province's name in the given ways ("named", "generic")."""
+        return alternation([h.head for h in self.org_heads if h.province in provinces])
+
+    def head_type(self, surface: str) -> str | None:
+        """The type of the longest head ``surface`` starts with."""
+        best = max((h for h in self.org_heads if surface == h.head or surface.startswith(h.head + " ")),
+                   key=lambda h: len(h.head), default=None)
+        return best.type if best else None
+
 
 def _heads(path: Path) -> tuple[OrgHead, ...]:
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        head, kind, sector = (part.strip() for part in line.split("\t"))
-        out.append(OrgHead(head, kind, sector))
+        parts = [part.strip() for part in line.split("\t")] + [""]
+        out.append(OrgHead(parts[0], parts[1], parts[2], parts[3]))
     return tuple(out)
 
 
