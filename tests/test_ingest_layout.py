@@ -121,6 +121,15 @@ def test_teasers_under_the_body_are_still_found_after_a_doubled_byline() -> None
     assert [r.title for r in article.related] == [teaser]
 
 
+def test_a_caption_printed_twice_inside_the_body_does_not_start_teasers(extractor: Extractor) -> None:
+    caption = "Đại diện hai bên trao văn bản hợp tác tại buổi lễ."
+    text = f"{TITLE}\n\n{AGREEMENT}\n\n{caption}\n{caption}\n\n{SECOND}\n\nĐoạn cuối bài nói về kế hoạch triển khai năm tới.\n"
+    article = _read(text)
+    assert article.related == ()
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND, "Đoạn cuối bài nói về kế hoạch triển khai năm tới."]
+    assert [c.of(text) for c in article.captions] == [caption, caption]
+
+
 # ---------------------------------------------------------------- captions
 
 CAPTIONS = [

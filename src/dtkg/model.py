@@ -40,6 +40,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """How an article's page was had: its media type and, for a crawl, the fetch and the archive record."""
+
+    content_type: str | None = None  # "text/html", "text/plain", …
+    fetched: str | None = None  # when the crawler fetched it (xsd:dateTime, from WARC-Date)
+    archive: str | None = None  # the WARC file it was read from
+    record: str | None = None  # that file's WARC-Record-ID (an IRI, "urn:uuid:…")
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as read: normalised text, layout, metadata and sentences."""
 
@@ -57,6 +67,7 @@ class Article:
     related: tuple["Article", ...] = ()
     captions: tuple[Span, ...] = ()  # photo captions and credits: in the text, never in a sentence
     dated: str | None = None  # the page's date as precisely as it gives it: YYYY-MM-DD, YYYY-MM or YYYY
+    retrieval: Retrieval | None = None
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset``."""

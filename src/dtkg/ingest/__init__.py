@@ -7,22 +7,36 @@ or raises :class:`IngestError` naming the source, the reason and the fix.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dtkg import iris
 from dtkg.errors import IngestError, UsageError
 from dtkg.ingest.decode import decode
+from dtkg.ingest.html import read_html
 from dtkg.ingest.layout import Layout, analyse
 from dtkg.ingest.normalize import normalize_text
 from dtkg.ingest.sentences import split_sentences
-from dtkg.model import Article, Span
+from dtkg.model import Article, Retrieval, Span
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+class Format(enum.Enum):
+    """What a source's raw bytes are: article text, or a saved HTML page."""
+
+    TEXT = "text/plain"
+    HTML = "text/html"
+
+    @classmethod
+    def of(cls, path: Path) -> "Format":
+        return cls.HTML if path.suffix.lower() in HTML_SUFFIXES else cls.TEXT
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class Source:
     data: bytes | None = None
     meta: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     line: int | None = None
+    format: Format = Format.TEXT
 
     def raw(self, *, max_bytes: int) -> bytes:
         """The raw bytes, refusing files over ``max_bytes`` before reading them."""
@@ -65,14 +80,15 @@ def discover(inputs: list[Path]) -> tuple[list[Source], list[IngestError]]:
                 sources += found
                 errors += bad
             elif path.suffix.lower() != ".json":
-                sources.append(Source(name=str(path), key=iris.article_key(path.stem), path=path, meta=_sidecar(path)))
+                sources.append(Source(name=str(path), key=iris.article_key(path.stem), path=path, meta=_sidecar(path),
+                                      format=Format.of(path)))
     return _unique_keys(sources), errors
 
 
 def _is_article_file(path: Path) -> bool:
     if not path.is_file() or any(part.startswith(".") for part in path.parts[-1:]):
         return False
-    return path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES or path.suffix == ""
+    return path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES or path.suffix == ""
 
 
 def _sidecar(path: Path) -> dict[str, str]:
@@ -122,7 +138,8 @@ def _unique_keys(sources: list[Source]) -> list[Source]:
     for s in sources:
         if counts[s.key] > 1:
             digest = hashlib.sha256(s.name.encode()).hexdigest()[:8]
-            s = Source(name=s.name, key=f"{s.key}-{digest}", path=s.path, data=s.data, meta=s.meta, line=s.line)
+            s = Source(name=s.name, key=f"{s.key}-{digest}", path=s.path, data=s.data, meta=s.meta, line=s.line,
+                       format=s.format)
         out.append(s)
     return out
 
@@ -130,14 +147,21 @@ def _unique_keys(sources: list[Source]) -> list[Source]:
 def read(source: Source, *, max_bytes: int) -> Article:
     """Decode, normalise and lay out one source as an :class:`Article` (with its teasers)."""
     raw = source.raw(max_bytes=max_bytes)
-    decoded = decode(raw, name=source.name)
-    text = normalize_text(decoded.text)
-    meta = source.meta
-    layout = analyse(text, published=_iso(meta.get("published")))
+    if source.format is Format.HTML:
+        page = read_html(raw, name=source.name, url=source.meta.get("url"))
+        source = replace(source, meta={**page.meta(), **source.meta})
+        text, encoding = normalize_text(page.text), page.encoding
+        layout = analyse(text, published=_iso(source.meta.get("published")),
+                         captions=frozenset(normalize_text(c) for c in page.captions),
+                         related=frozenset(normalize_text(r) for r in page.related))
+    else:
+        decoded = decode(raw, name=source.name)
+        text, encoding = normalize_text(decoded.text), decoded.encoding
+        layout = analyse(text, published=_iso(source.meta.get("published")))
     if not layout.paragraphs and layout.title is None:
         raise IngestError("no article text found (only template lines or a byline)", path=source.name,
                           fix="check that the file holds the article body")
-    return _article(source, raw, decoded.encoding, text, layout)
+    return _article(source, raw, encoding, text, layout)
 
 
 def _iso(value: str | None) -> str | None:
@@ -163,6 +187,9 @@ def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layou
         related=related,
         captions=layout.captions,
         dated=layout.dated,
+        retrieval=Retrieval(content_type=source.meta.get("content_type") or source.format.value,
+                            fetched=source.meta.get("fetched"), archive=source.meta.get("archive"),
+                            record=source.meta.get("record")),
     )
 
 

@@ -96,13 +96,15 @@ class _Page:
         return span.of(self.text)
 
 
-def analyse(text: str, *, title: str | None = None, published: str | None = None) -> Layout:
-    """Find the page's parts. ``title``/``published`` from metadata take precedence."""
+def analyse(text: str, *, title: str | None = None, published: str | None = None,
+            captions: frozenset[str] = frozenset(), related: frozenset[str] = frozenset()) -> Layout:
+    """Find the page's parts. ``title``/``published`` from metadata take precedence; ``captions`` and
+    ``related`` are lines the page's markup marks as photo captions and related-article links."""
     page = _Page(text, lines_of(text))
     stamp = _crawl_stamp(page)
     _furniture(page)
-    _related_boxes(page)
-    _captions(page)
+    _related_boxes(page, related)
+    _captions(page, captions)
     _date_lines(page)
     lines = page.lines
     teaser_at = _teaser_start(text, lines)
@@ -113,6 +115,7 @@ def analyse(text: str, *, title: str | None = None, published: str | None = None
         title_span, body = body[0], body[1:]
         body = _drop_repeats(page, body, title_span)
     body, byline = _byline(page, body, title_span)
+    body = _doubled_captions(page, body)
     chosen = _chosen_date(page.dates)
     dated = published or (chosen[1].value if chosen else None) or (stamp.value if stamp else None)
     if published is None and dated and len(dated) == 10:
@@ -187,13 +190,17 @@ def _is_menu(line: str) -> bool:
 
 # ---------------------------------------------------------------- related-article boxes
 
-def _related_boxes(page: _Page) -> None:
+def _related_boxes(page: _Page, marked: frozenset[str]) -> None:
     """"TIN LIÊN QUAN" / "Xem thêm:" boxes: their items become teasers, wherever they stand."""
     kept: list[Span] = []
     lines = page.lines
     i = 0
     while i < len(lines):
         span = lines[i]
+        if page.line(span) in marked and _title_like(page.line(span)):
+            page.teasers.append(_teaser_item(page, span))
+            i += 1
+            continue
         m = _RELATED.match(page.line(span))
         if not m or (m.group("rest") and not _title_like(m.group("rest"))):
             if _BULLET.match(page.line(span)) and page.line(span).lstrip().startswith((">>", "»")):
@@ -236,11 +243,14 @@ def _teaser_item(page: _Page, span: Span, *, whole: Span | None = None) -> Tease
 
 # ---------------------------------------------------------------- captions
 
-def _captions(page: _Page) -> None:
+def _captions(page: _Page, marked: frozenset[str]) -> None:
     """Photo captions and credits ("Ảnh: …", "(Ảnh: …)", "… Ảnh: Name", a caption above its credit)."""
     kept: list[Span] = []
     for span in page.lines:
         line = page.line(span)
+        if line in marked:
+            page.captions.append(span)
+            continue
         if not _is_caption(line):
             kept.append(span)
             continue
@@ -344,13 +354,38 @@ def _is_prose(line: str) -> bool:
 
 
 def _teaser_start(text: str, lines: list[Span]) -> int:
-    """Index of the first line of the teasers under the body: a headline printed twice in a row,
-    after at least one paragraph of prose (a byline printed twice is not one)."""
+    """Index of the first line of the teasers under the body: from a headline printed twice in a row
+    (after at least one paragraph of prose) to the end, only headlines printed twice, each with at
+    most one lede. A byline printed twice is not one."""
     for i in range(1, len(lines) - 1):
         a, b = lines[i].of(text), lines[i + 1].of(text)
-        if a == b and len(a) < 300 and not _looks_like_byline(a) and any(_is_prose(s.of(text)) for s in lines[:i]):
+        if (a == b and len(a) < 300 and not _looks_like_byline(a) and _teaser_block(text, lines[i:])
+                and any(_is_prose(s.of(text)) for s in lines[:i])):
             return i
     return len(lines)
+
+
+def _teaser_block(text: str, lines: list[Span]) -> bool:
+    i = 0
+    while i < len(lines):
+        if not (i + 1 < len(lines) and lines[i].of(text) == lines[i + 1].of(text)):
+            return False
+        i += 2
+        if i < len(lines) and not (i + 1 < len(lines) and lines[i].of(text) == lines[i + 1].of(text)):
+            i += 1  # the lede
+    return True
+
+
+def _doubled_captions(page: _Page, body: list[Span]) -> list[Span]:
+    """A short line printed twice in a row inside the body is a picture's alt text and caption."""
+    kept: list[Span] = []
+    for span in body:
+        if kept and page.line(kept[-1]) == page.line(span) and len(page.line(span)) < 300:
+            page.captions.extend([kept.pop(), span])
+        else:
+            kept.append(span)
+    page.captions.sort(key=lambda s: s.start)
+    return kept
 
 
 def _teasers(text: str, lines: list[Span]) -> list[Teaser]:
