@@ -227,3 +227,34 @@ def test_layout_spans_cover_the_text_exactly() -> None:
              *(t.region for t in layout.teasers)]
     covered = sorted((p.start, p.end) for p in parts if p is not None)
     assert [text[s:e] for s, e in covered] == [line for line in text.split("\n") if line]
+
+
+@pytest.mark.parametrize("header", [
+    "BÁO MIỀN NÚI ĐIỆN TỬ\nThời sự  Kinh tế  Xã hội  Văn hóa",
+    "TRƯỜNG ĐẠI HỌC VÙNG CAO - TIN TỨC - SỰ KIỆN\nTrang chủ > Tin tức > Hợp tác",
+    "Giáo dục | Tuyển sinh | Du học | Góc phụ huynh\nTrang chủ / Giáo dục 4.0",
+    "Cỡ chữ  A-  A  A+  |  In bài  |  Chia sẻ\nKinh tế › Giao thông - Vận tải",
+    "03/06/2024 | 10:15",
+])
+def test_mastheads_and_separated_menus_are_not_the_title(header: str) -> None:
+    article = _read(f"{header}\n\n{TITLE}\n\n{AGREEMENT}\n\n{SECOND}\n")
+    assert article.title == TITLE
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_an_office_signing_the_article_is_its_author() -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\n{SECOND}\n\nPhòng Truyền thông - ĐHVC\n")
+    assert article.author == "Phòng Truyền thông - ĐHVC"
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_a_byline_in_capitals_reads_as_a_name() -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\nTRẦN AN - HOÀNG NAM\nTRẦN AN - HOÀNG NAM\n\nTin liên quan\n{RELATED_ONE}\n")
+    assert article.author == "Trần An - Hoàng Nam"
+    assert [r.title for r in article.related] == [RELATED_ONE]
+
+
+def test_a_see_also_heading_after_the_byline_keeps_the_byline() -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\nMinh Châu\n\nXem thêm:\n{RELATED_ONE}\n{RELATED_TWO}\n")
+    assert article.author == "Minh Châu"
+    assert [r.title for r in article.related] == [RELATED_ONE, RELATED_TWO]

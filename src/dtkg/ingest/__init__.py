@@ -217,6 +217,8 @@ def _clean_author(author: str | None) -> str | None:
     for prefix in ("Theo ", "Nguồn: ", "Nguồn "):
         if author.startswith(prefix):
             return author[len(prefix):].strip() or None
+    if author.isupper() and " " in author and not author.isascii():
+        return " ".join(w.capitalize() for w in author.split(" "))  # "TUẤN ANH" → "Tuấn Anh"
     return author
 
 

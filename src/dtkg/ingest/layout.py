@@ -36,6 +36,7 @@ _COMMENTS = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-–•*+▪►▸»]|>>)\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”]\s*$")
+_MENU_SPLIT = re.compile(r"\s+[>»›|/]\s+|\s*[>»›|]\s*(?=\S)|\s{2,}")
 _DATE_SPLIT = re.compile(r"\s*(?:\||//|\s-\s|–|—)\s*")
 _HEADER_LINES = 10
 _FOOTER_LINES = 5
@@ -102,17 +103,18 @@ def analyse(text: str, *, title: str | None = None, published: str | None = None
     ``related`` are lines the page's markup marks as photo captions and related-article links."""
     page = _Page(text, lines_of(text))
     stamp = _crawl_stamp(page)
+    _date_lines(page)
     _furniture(page)
     _related_boxes(page, related)
     _captions(page, captions)
-    _date_lines(page)
     lines = page.lines
     teaser_at = _teaser_start(text, lines)
     body, tail = lines[:teaser_at], lines[teaser_at:]
     page.teasers += _teasers(text, tail)
     title_span = None
-    if title is None and body and _looks_like_title(body[0].of(text)):
-        title_span, body = body[0], body[1:]
+    if title is None:
+        title_span, body = _title(page, body)
+    if title_span is not None:
         body = _drop_repeats(page, body, title_span)
     body, byline = _byline(page, body, title_span)
     body = _doubled_captions(page, body)
@@ -152,7 +154,10 @@ def _furniture(page: _Page) -> None:
     kept = []
     for span in page.lines:
         line = page.line(span)
-        if _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line):
+        heading = _RELATED.match(line)
+        if heading and not heading.group("rest"):
+            kept.append(span)  # a related-article box's heading: its items follow
+        elif _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line):
             page.noise.append(span)
         else:
             kept.append(span)
@@ -168,10 +173,14 @@ _LONGEST = max(len(p.split()) for p in _PHRASES)
 
 
 def _is_menu(line: str) -> bool:
-    """A line made only of section names, page tools and counters: a menu, breadcrumb or share bar."""
+    """A line made only of section names, page tools and counters, or of short items between
+    separators: a menu, breadcrumb or share bar."""
     if len(line) > 250 or _SENTENCE_END.search(line) and not line.rstrip().endswith(":"):
         return False
     if re.match(r"^\s*trang chủ\s*[>»›/|]", line, re.IGNORECASE):
+        return True
+    items = [i for i in _MENU_SPLIT.split(line.strip()) if i.strip()]
+    if len(items) >= 2 and all(len(i.split()) <= 5 and len(i) <= 40 and not _SENTENCE_END.search(i) for i in items):
         return True
     words = _words(line)
     if all(w.isdigit() for w in words):
@@ -319,6 +328,39 @@ def _chosen_date(dates: list[tuple[Span, PageDate]]) -> tuple[Span, PageDate] | 
 
 # ---------------------------------------------------------------- title, byline, teasers under the body
 
+def _title(page: _Page, body: list[Span]) -> tuple[Span | None, list[Span]]:
+    """The headline: the first line, unless it is a masthead (the site's name in capitals, a
+    name-like line) with a headline among the next header lines; mastheads are noise."""
+    if not body:
+        return None, body
+    first = page.line(body[0])
+    if not (_is_masthead(first) or _looks_like_byline(first)) and len(first) <= 300:
+        return body[0], body[1:]
+    for n, span in enumerate(body[1:4], start=1):
+        line = page.line(span)
+        if _is_prose(line) and _ends_like_sentence(line):
+            break
+        if _title_candidate(line):
+            page.noise.extend(s for s in body[:n])
+            return span, body[n + 1:]
+    return (body[0], body[1:]) if _looks_like_title(first) else (None, body)
+
+
+def _ends_like_sentence(line: str) -> bool:
+    return bool(re.search(r"[.:;]\s*$", line))
+
+
+def _is_masthead(line: str) -> bool:
+    """A site's name or section strip in capitals: "BÁO PHÚ THỌ ĐIỆN TỬ", "ĐẠI HỌC X - TIN TỨC"."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 10
+
+
+def _title_candidate(line: str) -> bool:
+    return (3 <= len(line.split()) and len(line) <= 300 and not _ends_like_sentence(line)
+            and not _is_masthead(line) and not _looks_like_byline(line))
+
+
 def _drop_repeats(page: _Page, body: list[Span], title: Span) -> list[Span]:
     """The title printed again (an image's alt text, a second headline) is not a paragraph."""
     kept = []
@@ -333,7 +375,7 @@ def _drop_repeats(page: _Page, body: list[Span], title: Span) -> list[Span]:
 def _byline(page: _Page, body: list[Span], title: Span | None) -> tuple[list[Span], Span | None]:
     """The author: the last line when it is a byline, else a byline in the page's header."""
     byline = None
-    if body and _looks_like_byline(page.line(body[-1])):
+    if body and (_looks_like_byline(page.line(body[-1])) or len(body) > 1 and _is_signature(page, body[-1], body[-2])):
         byline, body = body[-1], body[:-1]
         while body and page.line(body[-1]) == page.line(byline):
             page.noise.append(body.pop())
@@ -347,6 +389,18 @@ def _byline(page: _Page, body: list[Span], title: Span | None) -> tuple[list[Spa
             body = [s for s in body if s is not span and not (s in page.noise)]
             break
     return body, byline
+
+
+def _is_signature(page: _Page, last: Span, before: Span) -> bool:
+    """The last line after prose, short and named like an office: "Phòng Truyền thông - ĐHTN"."""
+    line = page.line(last)
+    core = _BYLINE_TAIL.sub("", line).strip()
+    words = core.split()
+    if not (core[:1].isupper() and 1 <= len(words) <= 10 and len(line) <= 60) or any(c.isdigit() for c in line):
+        return False
+    if re.search(r"[.:;,?!\"”]\s*$", line) or not _is_prose(page.line(before)):
+        return False
+    return sum(w[:1].isupper() for w in words) * 5 >= len(words) * 2
 
 
 def _is_prose(line: str) -> bool:
