@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -36,7 +37,9 @@ from dtkg.errors import ServeError, UsageError
 from dtkg.serve import create_app, open_store, run
 from dtkg.serve.negotiation import negotiate, parse_accept
 from dtkg.serve.protocol import ProtocolError, read_operation, uses_service
+from dtkg.serve.diskstore import disk_store
 from dtkg.serve.source import bind
+from dtkg.settings import ServeSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "serve"
@@ -67,7 +70,24 @@ def store() -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def client(store: ox.Store) -> Iterator[TestClient]:
+def store_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The on-disk store `dtkg serve` builds for a copy of small.trig."""
+    copy = tmp_path_factory.mktemp("small") / SMALL.name
+    shutil.copy(SMALL, copy)
+    return disk_store(copy)
+
+
+@pytest.fixture(scope="module")
+def client(store_folder: Path) -> Iterator[TestClient]:
+    """The app as `dtkg serve` runs it: every job in a query worker process over the on-disk store."""
+    app = create_app(store_folder, base_iri=BASE, ontology_dir=ONTOLOGY_DIR, settings=ServeSettings(query_timeout=20))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def in_process(store: ox.Store) -> Iterator[TestClient]:
+    """The app over an in-memory store, every job on a thread of this process."""
     with TestClient(create_app(store, base_iri=BASE, ontology_dir=ONTOLOGY_DIR)) as test_client:
         yield test_client
 
@@ -256,11 +276,14 @@ def test_html_results_escape_markup(client: TestClient) -> None:
 # ---------------------------------------------------------------- refusals and errors
 
 
-def test_malformed_query_is_400_with_the_parser_message(client: TestClient) -> None:
+def test_malformed_query_is_400_saying_what_where_and_the_fix(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": "SELECT * WHERE {"})
     assert response.status_code == 400
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
-    assert "not valid SPARQL" in response.text and "error at 1:" in response.text
+    assert response.text == (
+        "the query is not valid SPARQL 1.1: line 1, column 16: the '{' opened here is never closed "
+        "(fix: add the missing '}')\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -406,7 +429,18 @@ def test_cors_header_on_answers_and_preflight(client: TestClient) -> None:
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "POST" in preflight.headers["access-control-allow-methods"]
-    assert preflight.headers["access-control-allow-headers"] == "content-type"
+    assert preflight.headers["access-control-allow-headers"] == "Accept, Content-Type"
+    assert "access-control-allow-credentials" not in preflight.headers
+    # a requested header is never echoed back: only what SPARQL clients need is allowed
+    asked = client.options(
+        "/sparql",
+        headers={
+            "origin": "https://example.org",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "x-evil, authorization",
+        },
+    )
+    assert asked.headers["access-control-allow-headers"] == "Accept, Content-Type"
 
 
 @pytest.mark.parametrize(
@@ -544,12 +578,12 @@ def test_a_hash_base_iri_serves_sparql_but_no_paths(store: ox.Store) -> None:
         assert hashed.get("/kg").status_code == 404
 
 
-def test_a_failing_evaluation_is_500_with_the_reason(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_evaluation_is_500_with_the_reason(in_process: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> bytes:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr("dtkg.serve.endpoint.serialize", broken)
-    response = client.get("/sparql", params={"query": ORGS})
+    monkeypatch.setattr("dtkg.serve.jobs.serialize", broken)
+    response = in_process.get("/sparql", params={"query": ORGS})
     assert response.status_code == 500
     assert response.text == "the query failed: disk on fire\n"
 
@@ -795,8 +829,10 @@ def test_run_serves_a_dataset_file_in_a_subprocess(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
     log = (tmp_path / "serve.log").open("wb")
+    dataset = tmp_path / SMALL.name
+    shutil.copy(SMALL, dataset)
     process = subprocess.Popen(
-        [sys.executable, "-c", code, str(SMALL), str(port), BASE], stdout=log, stderr=subprocess.STDOUT, env=env
+        [sys.executable, "-c", code, str(dataset), str(port), BASE], stdout=log, stderr=subprocess.STDOUT, env=env
     )
     try:
         deadline = time.monotonic() + 30

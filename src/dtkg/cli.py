@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dtkg import __version__
 from dtkg.errors import DtkgError, UsageError
-from dtkg.settings import DEFAULT_BASE, Settings, ShaclEngine
+from dtkg.settings import DEFAULT_BASE, ServeSettings, Settings, ShaclEngine
 
 OK, INVALID, BAD_INPUT = 0, 1, 2
 
@@ -78,15 +78,29 @@ def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
              "dtkg serve out/kg.nq --host 127.0.0.1 --port 8000")
     p.add_argument("source", type=Path, metavar="DATASET|STORE")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI the data was built with (default {DEFAULT_BASE})")
+    p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="stop any query (or page lookup) after this many seconds, answering 503 (default 30)")
+    p.add_argument("--query-memory-mb", type=int, default=1024, metavar="MB",
+                   help="stop any query that needs more than this much memory, answering 503 (default 1024)")
+    p.add_argument("--max-request-bytes", type=int, default=1024 * 1024, metavar="N",
+                   help="refuse request bodies larger than this with 413 (default 1048576)")
+    p.add_argument("--query-workers", type=int, default=2, metavar="N",
+                   help="processes evaluating queries side by side (default 2)")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
 
 
 def _query_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p = _sub(sub, "query", "Run a SPARQL query file against a dataset and print the answers.",
              "dtkg query ontology/cq/agreements.rq out/kg.nq --format csv")
-    p.add_argument("query", type=Path, metavar="QUERY.rq")
-    p.add_argument("dataset", type=Path)
+    p.add_argument("query", type=Path, metavar="QUERY.rq", help="a file holding one SPARQL SELECT query")
+    p.add_argument("dataset", type=Path, help="the dataset to query (.nq, .trig, .jsonld, …)")
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
 
 
@@ -186,8 +200,13 @@ def _serve(args: argparse.Namespace) -> int:
     from dtkg.serve import run
 
     Settings(base_iri=args.base)  # validates the base IRI
-    print(f"dtkg: serving {args.source} at http://{args.host}:{args.port}/ (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr)
-    run(args.source, host=args.host, port=args.port, base_iri=args.base)
+    settings = ServeSettings(query_timeout=args.query_timeout, query_memory_mb=args.query_memory_mb,
+                             max_request_bytes=args.max_request_bytes, query_workers=args.query_workers)
+
+    def ready(url: str) -> None:
+        print(f"dtkg: serving {args.source} at {url} (SPARQL at {url}sparql); Ctrl-C stops", file=sys.stderr, flush=True)
+
+    run(args.source, host=args.host, port=args.port, base_iri=args.base, settings=settings, on_ready=ready)
     return OK
 
 

@@ -68,3 +68,26 @@ class Settings:
             )
         if self.workers < 1:
             raise UsageError(f"workers must be at least 1, not {self.workers}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServeSettings:
+    """How ``dtkg serve`` guards itself: time and memory per query, request size, query worker processes."""
+
+    query_timeout: float = 30.0
+    query_memory_mb: int = 1024
+    max_request_bytes: int = 1024 * 1024
+    query_workers: int = 2
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.query_timeout > 0, "--query-timeout must be more than 0 seconds", self.query_timeout, "30"),
+            (self.query_memory_mb >= 64, "--query-memory-mb must be at least 64", self.query_memory_mb, "1024"),
+            (self.max_request_bytes >= 1024, "--max-request-bytes must be at least 1024", self.max_request_bytes,
+             "1048576"),
+            (self.query_workers >= 1, "--query-workers must be at least 1", self.query_workers, "2"),
+        )
+        for ok, rule, value, example in checks:
+            if not ok:
+                option = str(rule).split()[0]
+                raise UsageError(f"{rule}, not {value}", fix=f"for example {option} {example}")

@@ -3,16 +3,23 @@
 Routes, in the order they are matched:
 
 - ``/``: landing page (statistics, links, a query form);
+- ``/style.css``: the pages' style sheet;
 - ``/sparql`` (and ``/sparql/``): SPARQL 1.1 Protocol query operation; a bare GET is the
   service description; updates are refused;
 - ``/ontology`` (and ``/ontology/``): the ontology file, or its documentation for browsers;
 - ``/concept/…``: descriptions of ``https://w3id.org/dtkg/concept/…`` from the store;
 - ``{base path}…``: descriptions of the data IRIs under the base IRI.
+
+Whatever reads the store runs as a job (see :mod:`dtkg.serve.engine`): in worker processes,
+with a time and memory limit, when the app serves an on-disk store folder; on a thread of
+this process when it is given a pyoxigraph store object (tests, embedding).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,32 +29,73 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dtkg.serve.endpoint import sparql
+from dtkg.serve.engine import Engine, InProcessEngine, WorkerEngine
 from dtkg.serve.linked import concept, resource
-from dtkg.serve.pages import landing, ontology
-from dtkg.serve.responses import CORSMiddleware
+from dtkg.serve.pages import landing, ontology, style
+from dtkg.serve.pool import WorkerPool
+from dtkg.serve.responses import HeadersMiddleware
 from dtkg.serve.service import Service, packaged_ontology_dir
 from dtkg.serve.site import Site
+from dtkg.serve.worker import WorkerConfig
+from dtkg.settings import ServeSettings
 
 
-def create_app(store: ox.Store, *, base_iri: str, ontology_dir: Path | None = None) -> Starlette:
-    """The web application serving ``store``, whose data IRIs hang under ``base_iri``.
+def create_app(
+    source: ox.Store | Path,
+    *,
+    base_iri: str,
+    ontology_dir: Path | None = None,
+    settings: ServeSettings | None = None,
+) -> Starlette:
+    """The web application serving ``source``, whose data IRIs hang under ``base_iri``.
 
+    ``source`` is an Oxigraph store folder (queried by worker processes, with ``settings``'
+    limits) or a pyoxigraph store object (queried in this process, without a time limit).
     ``ontology_dir`` holds ``dtkg.ttl``; when None, the ontology shipped with dtkg is used if present.
     """
-    service = Service(store=store, site=Site(base_iri), ontology_dir=ontology_dir or packaged_ontology_dir())
+    site = Site(base_iri)
+    settings = settings or ServeSettings()
+    service = Service(
+        engine=_engine(source, site, settings),
+        site=site,
+        settings=settings,
+        ontology_dir=ontology_dir or packaged_ontology_dir(),
+    )
     routes = [
         Route("/", _handler(service, landing), methods=["GET"]),
+        Route("/style.css", _handler(service, style), methods=["GET"]),
         Route("/sparql", _handler(service, sparql), methods=["GET", "POST"]),
         Route("/sparql/", _handler(service, sparql), methods=["GET", "POST"]),
         Route("/ontology", _handler(service, ontology), methods=["GET"]),
         Route("/ontology/", _handler(service, ontology), methods=["GET"]),
         Route("/concept/{rest:path}", _handler(service, concept), methods=["GET"]),
     ]
-    if service.site.dereferenceable:
-        routes.append(Route(service.site.data_path + "{rest:path}", _handler(service, resource), methods=["GET"]))
-    app = Starlette(routes=routes)
-    app.add_middleware(CORSMiddleware)
+    if site.dereferenceable:
+        routes.append(Route(site.data_path + "{rest:path}", _handler(service, resource), methods=["GET"]))
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await service.engine.start()
+        try:
+            yield
+        finally:
+            await service.engine.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(HeadersMiddleware)
     return app
+
+
+def _engine(source: ox.Store | Path, site: Site, settings: ServeSettings) -> Engine:
+    """Worker processes over a store folder; this process over a store object."""
+    if isinstance(source, ox.Store):
+        return InProcessEngine(source, site)
+    config = WorkerConfig(
+        store=str(Path(source).resolve()), base_iri=site.base_iri, memory_mb=settings.query_memory_mb,
+        parent_pid=os.getpid(),
+    )
+    pool = WorkerPool(config, size=settings.query_workers)
+    return WorkerEngine(pool, timeout=settings.query_timeout, memory_mb=settings.query_memory_mb)
 
 
 Endpoint = Callable[[Service, Request], Awaitable[Response]]

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dtkg.errors import ServeError
-from dtkg.serve import formats
-from dtkg.serve.formats import NotAcceptable, Representation
-from dtkg.serve.protocol import ProtocolError, QueryRequest, parse_params, read_operation
+from dtkg.serve import formats, limits
+from dtkg.serve.engine import JobResponse
+from dtkg.serve.formats import NotAcceptable
+from dtkg.serve.jobs import QueryJob
+from dtkg.serve.protocol import ProtocolError, parse_params, read_operation
 from dtkg.serve.responses import choose_for, represented, text
 from dtkg.serve.service import Service
-from dtkg.serve.sparql import evaluate, example_query, offers, results_page, serialize, table
+from dtkg.serve.sparql import example_query, results_page
 
 SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "service-description.ttl"
 SD_PREFIXES = {
@@ -28,45 +28,39 @@ SD_PREFIXES = {
 
 async def sparql(service: Service, request: Request) -> Response:
     """The SPARQL 1.1 Protocol query operation; a bare GET gets the service description."""
+    limit = service.settings.max_request_bytes
     try:
-        body = await request.body() if request.method == "POST" else b""
+        if len(request.scope["query_string"]) > limit:
+            raise ProtocolError(414, limits.too_large(limit).replace("request body", "request URL"))
+        body = await read_body(request, limit=limit) if request.method == "POST" else b""
         operation = read_operation(
             request.method, parse_params(request.scope["query_string"]), request.headers.get("content-type"), body
         )
         if operation is None:
             return service_description(request)
-        return await answer(service, request, operation)
     except ProtocolError as exc:
-        return text(exc.status, exc.message)
+        response = text(exc.status, exc.message)
+        if exc.status == limits.TOO_LARGE_STATUS:
+            response.headers["Connection"] = "close"  # do not read the rest of the body
+        return response
     except NotAcceptable as exc:
         return text(406, str(exc))
-    except ServeError as exc:
-        return text(500, str(exc))
+    return JobResponse(service.engine, QueryJob(operation, accept=request.headers.get("accept")))
 
 
-async def answer(service: Service, request: Request, operation: QueryRequest) -> Response:
-    """Run the query and send its results in the negotiated representation."""
-    body, representation = await run_in_threadpool(run_query, service, operation, accept=request.headers.get("accept"))
-    return represented(body, representation)
-
-
-def run_query(service: Service, operation: QueryRequest, *, accept: str | None) -> tuple[bytes | str, Representation]:
-    """Evaluate, choose a representation and write the results, all on one thread.
-
-    pyoxigraph's result iterators must be used and dropped on the thread that made them, so
-    no exception leaving here may hold them: evaluation failures become a fresh :class:`ServeError`.
-    """
-    results = evaluate(service.store, operation, base_iri=service.site.base_iri)
-    try:
-        representation = formats.choose(offers(results), accept=accept, fmt=operation.format)
-        if representation.html:
-            return results_page(operation.query, table(results, service.viewer())), representation
-        return serialize(results, representation, prefixes=service.site.rdf_prefixes), representation
-    except (OSError, RuntimeError, ValueError) as exc:
-        message = str(exc)
-    finally:
-        del results
-    raise ServeError(f"the query failed: {message}")
+async def read_body(request: Request, *, limit: int) -> bytes:
+    """The request body, or a 413 :class:`ProtocolError` as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(limits.TOO_LARGE_STATUS, limits.too_large(limit))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(limits.TOO_LARGE_STATUS, limits.too_large(limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def service_description(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""The HTML-first routes: the landing page and the ontology (as RDF, or documented for browsers)."""
+"""The HTML-first routes: the landing page, its style sheet and the ontology (as RDF, or documented for browsers)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from dtkg.serve.formats import NotAcceptable, Representation
 from dtkg.serve.responses import alternates, choose_for, represented, text
 from dtkg.serve.service import Service
 from dtkg.serve.sparql import example_query
-from dtkg.serve.views import render
+from dtkg.serve.views import TEMPLATES, render
+
+STYLE = TEMPLATES / "style.css"
 
 
 async def landing(service: Service, request: Request) -> Response:
@@ -23,7 +25,7 @@ async def landing(service: Service, request: Request) -> Response:
         representation = choose_for(request, formats.PAGE_OFFERS)
     except NotAcceptable as exc:
         return text(406, str(exc))
-    stats = await run_in_threadpool(service.stats)
+    stats = await service.stats()
     page = render(
         "index.html",
         stats=stats,
@@ -32,6 +34,11 @@ async def landing(service: Service, request: Request) -> Response:
         query=example_query(),
     )
     return represented(page, representation)
+
+
+async def style(service: Service, request: Request) -> Response:
+    """The style sheet of every page (a file, so that the pages need no inline style)."""
+    return Response(STYLE.read_bytes(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def ontology(service: Service, request: Request) -> Response:

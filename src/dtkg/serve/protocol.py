@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from dtkg.sparql_text import nesting_problem
+
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -80,6 +82,9 @@ def read_operation(method: str, params: Params, content_type: str | None, body: 
         raise ProtocolError(400, "missing the 'query' parameter")
     if len(queries) > 1:
         raise ProtocolError(400, f"exactly one 'query' parameter is allowed, not {len(queries)}")
+    problem = nesting_problem(queries[0])
+    if problem is not None:  # before any parser sees it: pyoxigraph's recursive parser would overflow its stack
+        raise ProtocolError(400, f"the query is not valid SPARQL 1.1 here: {problem}")
     if uses_service(queries[0]):
         raise ProtocolError(403, NO_FEDERATION)
     return QueryRequest(

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the routes: answers, negotiation from a request, links, CORS."""
+"""HTTP plumbing shared by the routes: answers, negotiation from a request, links, security headers and CORS."""
 
 from __future__ import annotations
 
@@ -53,8 +53,22 @@ def alternates(path: str, offered: tuple[Representation, ...]) -> list[Link]:
     return [Link(f"{path}?{urlencode({'format': o.name})}", o.media_type) for o in offered if not o.html]
 
 
-class CORSMiddleware:
-    """Adds ``Access-Control-Allow-Origin: *`` to every response and answers every OPTIONS (preflight) itself."""
+SECURITY_HEADERS = {
+    # no script at all; styles, images and forms from this server only; never framed
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+# CORS: any origin may read the data (no credentials); only the request headers SPARQL clients send
+CORS_ALLOWED_HEADERS = "Accept, Content-Type"
+
+
+class HeadersMiddleware:
+    """Adds the security headers and ``Access-Control-Allow-Origin: *`` to every response; answers OPTIONS itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,25 +77,27 @@ class CORSMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "OPTIONS":
-            await preflight(Request(scope))(scope, receive, send)
-            return
 
-        async def send_with_cors(message: Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["Access-Control-Allow-Origin"] = "*"
+                headers = MutableHeaders(scope=message)
+                headers["Access-Control-Allow-Origin"] = "*"
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, send_with_cors)
+        if scope["method"] == "OPTIONS":
+            await preflight()(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
 
 
-def preflight(request: Request) -> Response:
-    """The answer to OPTIONS: allowed methods and headers, for any origin."""
+def preflight() -> Response:
+    """The answer to OPTIONS: allowed methods and the fixed list of allowed request headers, for any origin."""
     headers = {
         "Allow": ALLOWED_METHODS,
-        "Access-Control-Allow-Origin": "*",
         "Access-Control-Allow-Methods": ALLOWED_METHODS,
-        "Access-Control-Allow-Headers": request.headers.get("access-control-request-headers", "*"),
+        "Access-Control-Allow-Headers": CORS_ALLOWED_HEADERS,
         "Access-Control-Max-Age": "86400",
     }
     return Response(status_code=204, headers=headers)

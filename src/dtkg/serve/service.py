@@ -1,36 +1,43 @@
-"""What every route shares: the store, where its IRIs live, and the ontology to serve."""
+"""What every route shares: where jobs run, where the data's IRIs live, the limits, and the ontology to serve."""
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from dtkg.errors import DtkgError
+from dtkg.serve.engine import Engine, fetch
+from dtkg.serve.jobs import JobFailed, StatsJob
 from dtkg.serve.ontology import OntologyDoc, ontology_path, read_ontology
 from dtkg.serve.site import Site
 from dtkg.serve.views import Viewer
+from dtkg.settings import ServeSettings
+
+log = logging.getLogger("uvicorn.error")
 
 
 @dataclass
 class Service:
-    """What the routes share: the store, where its IRIs live, and the ontology folder."""
+    """What the routes share: the engine running jobs over the store, the site, the limits and the ontology folder."""
 
-    store: ox.Store
+    engine: Engine
     site: Site
+    settings: ServeSettings
     ontology_dir: Path | None
     _stats: dict[str, int] | None = field(default=None, init=False)
 
-    def viewer(self) -> Viewer:
-        """A fresh viewer (its label cache lives for one request)."""
-        return Viewer(self.site, self.store)
-
-    def stats(self) -> dict[str, int]:
-        """Number of named graphs and of quads, counted once (the served store is read-only)."""
+    async def stats(self) -> dict[str, int] | None:
+        """Number of named graphs and of quads, counted once (None if counting failed; tried again next time)."""
         if self._stats is None:
-            self._stats = {"graphs": sum(1 for _ in self.store.named_graphs()), "quads": len(self.store)}
+            try:
+                _, body = await fetch(self.engine, StatsJob())
+            except JobFailed as exc:
+                log.warning("cannot count the dataset for the landing page: %s", exc.message)
+                return None
+            self._stats = json.loads(body)
         return self._stats
 
     @cached_property

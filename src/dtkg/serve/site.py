@@ -20,6 +20,7 @@ ONTOLOGY_IRI = ONTOLOGY.rstrip("#")
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ONTOLOGY_PATH = "/ontology"
 CONCEPT_PATH = "/concept/"
+LINKABLE_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,9 @@ class Site:
         """The IRIs a request path may name, as sent (percent-encoded) and decoded; empty if not data."""
         return _candidates(raw_path, self.data_path, self.base_iri) if self.dereferenceable else []
 
-    def href(self, iri: str) -> str:
-        """Where a browser on this server finds ``iri``: a local path for ours, the IRI itself otherwise."""
+    def href(self, iri: str) -> str | None:
+        """Where a browser on this server finds ``iri``: a local path for ours, the IRI itself for other
+        http(s) IRIs, None (no link) for any other scheme (``javascript:``, ``data:``, ``file:``, …)."""
         if self.dereferenceable and iri.startswith(self.base_iri):
             return self.data_path + iri[len(self.base_iri) :]
         if iri.startswith(CONCEPTS):
@@ -70,7 +72,7 @@ class Site:
             return f"{ONTOLOGY_PATH}#{iri[len(ONTOLOGY) :]}"
         if iri == ONTOLOGY_IRI:
             return ONTOLOGY_PATH
-        return iri
+        return iri if urlsplit(iri).scheme.lower() in LINKABLE_SCHEMES else None
 
     def curie(self, iri: str) -> str | None:
         """``prefix:local`` (for display) for an IRI in a known namespace with a plain local name, else None."""

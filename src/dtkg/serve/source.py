@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+import uvicorn
 
 from dtkg.errors import ServeError, UsageError
+from dtkg.serve.diskstore import check_store, disk_store
+from dtkg.serve.site import Site
+from dtkg.settings import ServeSettings
 from dtkg.store import load_dataset
+
+log = logging.getLogger("uvicorn.error")
+GRACE_SECONDS = 1  # on SIGTERM or Ctrl-C, how long answers under way may take to finish
 
 
 def open_store(source: Path) -> ox.Store:
     """A store over ``source``: a dataset file loaded into memory, or an Oxigraph store folder opened read-only."""
     source = Path(source)
     if source.is_dir():
-        try:
-            return ox.Store.read_only(str(source))
-        except OSError as exc:
-            raise ServeError(
-                f"not an Oxigraph store folder: {exc}",
-                path=str(source),
-                fix="give a dataset file (.nq, .trig, .jsonld, .ttl) or a folder written by pyoxigraph.Store(path)",
-            ) from exc
+        check_store(source)
+        return ox.Store.read_only(str(source))
     if not source.exists():
         raise UsageError(
             "no such dataset file or store folder",
@@ -38,26 +41,68 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         return socket.create_server((host, port), family=family)
-    except OSError as exc:
-        raise ServeError(f"cannot listen on {host}:{port}: {exc}", fix="choose another --host or --port") from exc
+    except (OSError, OverflowError) as exc:
+        if isinstance(exc, socket.gaierror):
+            reason = f"unknown host ({exc.strerror})"
+        elif isinstance(exc, OSError) and exc.errno:
+            reason = os.strerror(exc.errno)
+        else:
+            reason = str(exc)
+        raise ServeError(f"cannot listen on {host}:{port}: {reason}", fix="choose another --host or --port") from exc
 
 
-def run(source: Path, *, host: str = "127.0.0.1", port: int = 8000, base_iri: str) -> None:
-    """Serve ``source`` at http://host:port/ until interrupted (uvicorn logs; nothing is printed here)."""
-    import uvicorn
+def run(
+    source: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base_iri: str,
+    settings: ServeSettings | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve ``source`` at http://host:port/ until interrupted.
 
+    A dataset file is served from an on-disk store built beside it (see :mod:`dtkg.serve.diskstore`).
+    ``on_ready`` is called with the server's URL once it listens and its query workers are up.
+    """
     from dtkg.serve.app import create_app
 
-    app = create_app(open_store(source), base_iri=base_iri)
+    Site(base_iri)  # a UsageError now for a bad base IRI
+    source = Path(source)
+    if not source.exists():
+        disk_store(source)  # raises the UsageError saying what to do
     sock = bind(host, port)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info"))
-    bound_host, bound_port = sock.getsockname()[:2]
-    logging.getLogger("uvicorn.error").info(
-        "dtkg serving %s at http://%s:%d/ (SPARQL endpoint /sparql, data under %s)",
-        source,
-        bound_host,
-        bound_port,
-        base_iri,
-    )
     with sock:
+        folder = disk_store(source)
+        app = create_app(folder, base_iri=base_iri, settings=settings)
+        bound_host, bound_port = sock.getsockname()[:2]
+        url = f"http://{_url_host(bound_host)}:{bound_port}/"
+
+        def ready() -> None:
+            if on_ready is not None:
+                on_ready(url)
+            else:
+                log.info("dtkg serving %s at %s (SPARQL endpoint /sparql, data under %s)", source, url, base_iri)
+
+        config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=GRACE_SECONDS)
+        server = _Server(config, ready)
         server.run(sockets=[sock])
+        if not server.started:
+            raise ServeError("the server could not start (the log above says why)", path=str(source))
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling ``ready`` once it has started."""
+
+    def __init__(self, config: uvicorn.Config, ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.ready()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
@@ -12,6 +13,7 @@ from dtkg.serve import formats
 from dtkg.serve.formats import Representation
 from dtkg.serve.protocol import ProtocolError, QueryRequest
 from dtkg.serve.views import TermView, Viewer, render
+from dtkg.sparql_text import explain, has_dataset_clause
 
 HTML_ROW_LIMIT = 10_000
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -19,8 +21,21 @@ QUERIES = Path(__file__).resolve().parent / "queries"
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
+class Output(Protocol):
+    """Where results are written: anything with ``write(bytes)`` and ``flush()``."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> None: ...
+
+
 def evaluate(store: ox.Store, request: QueryRequest, *, base_iri: str) -> Results:
-    """The (lazy) results of the request's query over its protocol dataset, or the whole store as union."""
+    """The (lazy) results of the request's query over its RDF dataset.
+
+    The dataset is, as the SPARQL 1.1 Protocol says: the one the request's default-graph-uri and
+    named-graph-uri parameters name (overriding the query's own); else the one the query's FROM
+    and FROM NAMED clauses name; else the whole store, its default graph the union of all graphs.
+    """
     try:
         if request.has_dataset:
             return store.query(
@@ -29,9 +44,11 @@ def evaluate(store: ox.Store, request: QueryRequest, *, base_iri: str) -> Result
                 default_graph=[_graph(iri) for iri in request.default_graphs],
                 named_graphs=[_graph(iri) for iri in request.named_graphs],
             )
+        if has_dataset_clause(request.query):
+            return store.query(request.query, base_iri=base_iri)
         return store.query(request.query, base_iri=base_iri, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise ProtocolError(400, f"the query is not valid SPARQL 1.1: {exc}") from exc
+        raise ProtocolError(400, f"the query is not valid SPARQL 1.1: {explain(request.query, str(exc))}") from None
 
 
 def _graph(iri: str) -> ox.NamedNode:
@@ -61,13 +78,14 @@ class Table:
     truncated: bool = False
 
 
-def serialize(results: Results, representation: Representation, *, prefixes: dict[str, str]) -> bytes:
-    """The results written as ``representation`` (not HTML: see :func:`table`)."""
+def serialize(results: Results, representation: Representation, *, prefixes: dict[str, str], output: Output) -> None:
+    """Write the results to ``output`` as ``representation`` (not HTML: see :func:`table`)."""
     if representation.results is not None and not isinstance(results, ox.QueryTriples):
-        return results.serialize(format=representation.results) or b""
-    if representation.rdf is not None and isinstance(results, ox.QueryTriples):
-        return ox.serialize(results, format=representation.rdf, prefixes=prefixes) or b""
-    raise ValueError(f"{representation.media_type} cannot carry these results")
+        results.serialize(cast(IO[bytes], output), format=representation.results)
+    elif representation.rdf is not None and isinstance(results, ox.QueryTriples):
+        ox.serialize(results, cast(IO[bytes], output), format=representation.rdf, prefixes=prefixes)
+    else:
+        raise ValueError(f"{representation.media_type} cannot carry these results")
 
 
 def table(results: Results, viewer: Viewer, *, limit: int = HTML_ROW_LIMIT) -> Table:

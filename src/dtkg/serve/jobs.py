@@ -1,0 +1,193 @@
+"""The work that reads the store, as jobs a query worker (or the serving process) carries out.
+
+Every request that reads the data becomes a small, picklable job: a SPARQL query, the
+description of an IRI, or the dataset's statistics. :func:`execute` carries one out over a
+store and writes its answer to a :class:`Sink`: first a :class:`Head` (status, media type,
+headers), then the body in chunks. A job that cannot be answered raises :class:`JobFailed`
+with the HTTP status before its head is written.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from dtkg.serve import describe as desc
+from dtkg.serve import formats
+from dtkg.serve.formats import NotAcceptable, Representation
+from dtkg.serve.protocol import ProtocolError, QueryRequest
+from dtkg.serve.responses import alternates
+from dtkg.serve.site import Site
+from dtkg.serve.sparql import QUERIES, evaluate, offers, results_page, serialize, table
+from dtkg.serve.views import Viewer, render
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A SPARQL query operation and the request's Accept header."""
+
+    operation: QueryRequest
+    accept: str | None
+
+
+@dataclass(frozen=True)
+class DescribeJob:
+    """Describe the first of ``candidates`` the store knows, for the request at ``path``."""
+
+    candidates: tuple[str, ...]
+    path: str
+    accept: str | None
+    format: str | None
+
+
+@dataclass(frozen=True)
+class StatsJob:
+    """Count the dataset's named graphs and quads (answered as JSON)."""
+
+
+Job = QueryJob | DescribeJob | StatsJob
+
+
+@dataclass(frozen=True)
+class Head:
+    """The status, media type and extra headers of an answer."""
+
+    status: int
+    media_type: str
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+
+class JobFailed(Exception):
+    """A job that cannot be answered: the HTTP status and the message for the person who asked."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Sink(Protocol):
+    """Where a job writes its answer: one head, then body chunks."""
+
+    def head(self, head: Head) -> None: ...
+
+    def write(self, data: bytes) -> object: ...
+
+    def flush(self) -> None: ...
+
+
+def execute(store: ox.Store, site: Site, job: Job, sink: Sink) -> None:
+    """Carry out ``job`` over ``store``, writing the answer to ``sink``; :class:`JobFailed` if it cannot be answered."""
+    try:
+        if isinstance(job, QueryJob):
+            run_query(store, site, job, sink)
+        elif isinstance(job, DescribeJob):
+            run_describe(store, site, job, sink)
+        else:
+            run_stats(store, sink)
+    except ProtocolError as exc:
+        raise JobFailed(exc.status, exc.message) from None
+    except NotAcceptable as exc:
+        raise JobFailed(406, str(exc)) from None
+
+
+def run_query(store: ox.Store, site: Site, job: QueryJob, sink: Sink) -> None:
+    """Evaluate the query and write its results in the representation the request negotiates."""
+    results = evaluate(store, job.operation, base_iri=site.base_iri)
+    representation = formats.choose(offers(results), accept=job.accept, fmt=job.operation.format)
+    sink.head(_head(representation))
+    try:
+        if representation.html:
+            sink.write(results_page(job.operation.query, table(results, Viewer(site, store))).encode())
+        else:
+            serialize(results, representation, prefixes=site.rdf_prefixes, output=sink)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise JobFailed(500, f"the query failed: {exc}") from None
+
+
+def run_describe(store: ox.Store, site: Site, job: DescribeJob, sink: Sink) -> None:
+    """The description of the first candidate IRI the store knows, or 404."""
+    iri = desc.first_known(store, job.candidates)
+    if iri is None:
+        shown = job.candidates[0] if job.candidates else job.path
+        raise JobFailed(404, f"nothing is known about <{shown}> in this dataset")
+    representation = formats.choose(formats.RESOURCE_OFFERS, accept=job.accept, fmt=job.format)
+    location = f"{job.path}?{urlencode({'format': representation.name})}"
+    outbound, inbound = desc.describe(store, iri)
+    if representation.rdf is None:
+        body: bytes | str = resource_page(store, site, iri, outbound, inbound, job.path)
+    else:
+        quads = list(dict.fromkeys(outbound + inbound))
+        items: Sequence[ox.Quad] | Sequence[ox.Triple] = (
+            quads if representation.rdf.supports_datasets else desc.as_triples(quads)
+        )
+        body = ox.serialize(items, format=representation.rdf, prefixes=site.rdf_prefixes) or b""
+    sink.head(_head(representation, location=location))
+    sink.write(body.encode() if isinstance(body, str) else body)
+
+
+def resource_page(
+    store: ox.Store, site: Site, iri: str, outbound: list[ox.Quad], inbound: list[ox.Quad], path: str
+) -> str:
+    """The HTML page of a resource: label, types, statements, inbound links and their graphs."""
+    viewer = Viewer(site, store)
+    node = ox.NamedNode(iri)
+    label = desc.label(store, node)
+    types = [viewer.term(q.object) for q in outbound if q.subject == node and q.predicate == desc.RDF_TYPE]
+    return render(
+        "resource.html",
+        iri=iri,
+        title=label.value if label is not None else iri,
+        types=list(dict.fromkeys(types)),
+        outbound=viewer.outbound(outbound),
+        inbound=viewer.inbound(inbound),
+        graph_query=graph_query(iri) if store.contains_named_graph(node) else None,
+        alternates=alternates(path, formats.RESOURCE_OFFERS),
+    )
+
+
+def graph_query(graph: str) -> str:
+    """A link to the SPARQL endpoint listing the statements of a named graph."""
+    query = string.Template((QUERIES / "graph.rq").read_text(encoding="utf-8")).substitute(graph=graph)
+    return "/sparql?" + urlencode({"query": query})
+
+
+def run_stats(store: ox.Store, sink: Sink) -> None:
+    """The number of named graphs and of quads, as JSON."""
+    stats = {"graphs": sum(1 for _ in store.named_graphs()), "quads": len(store)}
+    sink.head(Head(200, "application/json"))
+    sink.write(json.dumps(stats).encode())
+
+
+def _head(representation: Representation, *, location: str | None = None) -> Head:
+    """A 200 head in ``representation``, marked as negotiated on Accept."""
+    headers = [("Vary", "Accept")] + ([("Content-Location", location)] if location else [])
+    return Head(200, representation.media_type, tuple(headers))
+
+
+class Collector:
+    """A sink keeping the whole answer in memory (for jobs run in the serving process)."""
+
+    def __init__(self) -> None:
+        self.answer_head: Head | None = None
+        self.chunks: list[bytes] = []
+
+    def head(self, head: Head) -> None:
+        self.answer_head = head
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)

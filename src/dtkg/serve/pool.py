@@ -1,0 +1,189 @@
+"""A pool of query worker processes, leased one job at a time, killed and replaced when a job goes wrong.
+
+Each worker is ``python -m dtkg.serve.worker`` over the same read-only on-disk store. A job
+that runs out of time, whose client leaves, or that kills its worker leaves the worker
+"unclean": it is killed (so its work really stops) and a fresh one is started in its place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import sys
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from dtkg.errors import ServeError
+from dtkg.serve import frames
+from dtkg.serve.frames import Frame
+from dtkg.serve.jobs import Job
+from dtkg.serve.worker import WorkerConfig
+
+log = logging.getLogger("uvicorn.error")
+START_TIMEOUT = 60.0
+RESPAWN_DELAY = 1.0
+
+
+class Busy(Exception):
+    """No worker became free before the deadline."""
+
+
+class Worker:
+    """One worker process: send it a job, read its frames, kill it."""
+
+    def __init__(self, process: asyncio.subprocess.Process, number: int) -> None:
+        self.process = process
+        self.number = number
+        self.clean = True
+        self.errors: deque[str] = deque(maxlen=20)
+        self._stderr = asyncio.ensure_future(self._read_stderr())
+
+    @classmethod
+    async def spawn(cls, config: WorkerConfig, number: int) -> "Worker":
+        """A started worker that has opened the store, or a :class:`ServeError` saying why it could not."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "dtkg.serve.worker", config.to_json(),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            start_new_session=True, env={**os.environ, "MALLOC_ARENA_MAX": "2", "RUST_BACKTRACE": "0"},
+        )
+        worker = cls(process, number)
+        try:
+            frame = await asyncio.wait_for(worker.receive(), START_TIMEOUT)
+        except asyncio.TimeoutError:
+            frame = None
+        if frame is None or frame.kind != frames.READY:
+            worker.kill()
+            await worker.wait()
+            reason = frame.payload.decode(errors="replace") if frame is not None else worker.last_error() or "no answer"
+            raise ServeError(f"a query worker could not start: {reason}")
+        return worker
+
+    async def _read_stderr(self) -> None:
+        """Log what the worker writes to stderr, keeping the last lines to explain a crash."""
+        assert self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            text = line.decode(errors="replace").rstrip()
+            self.errors.append(text)
+            log.warning("query worker %d: %s", self.number, text)
+
+    def last_error(self) -> str | None:
+        """The last line the worker wrote to stderr, if any."""
+        return self.errors[-1] if self.errors else None
+
+    async def send(self, job: Job) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(frames.pack(frames.JOB, pickle.dumps(job)))
+        await self.process.stdin.drain()
+
+    async def receive(self) -> Frame | None:
+        """The next frame, or None when the worker is gone."""
+        assert self.process.stdout is not None
+        return await frames.receive_frame(self.process.stdout)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None
+
+    def kill(self) -> None:
+        """Stop the worker at once (SIGKILL): whatever it computes stops with it."""
+        self.clean = False
+        if self.process.returncode is None:
+            with suppress(ProcessLookupError):
+                self.process.kill()
+
+    async def wait(self) -> int:
+        """Wait for the worker to exit and for its last stderr lines; its exit code."""
+        code = await self.process.wait()
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._stderr), 1.0)
+        return code
+
+
+class WorkerPool:
+    """``size`` workers over one store; :meth:`lease` lends one for a job."""
+
+    def __init__(self, config: WorkerConfig, *, size: int) -> None:
+        self.config = config
+        self.size = size
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._all: set[Worker] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._started = False
+        self._closed = False
+        self._numbers = iter(range(1, sys.maxsize))
+        self._lock: asyncio.Lock | None = None
+
+    async def start(self) -> None:
+        """Start the workers (once); a :class:`ServeError` if they cannot open the store."""
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if self._started:
+                return
+            results = await asyncio.gather(
+                *(Worker.spawn(self.config, next(self._numbers)) for _ in range(self.size)), return_exceptions=True
+            )
+            workers = [r for r in results if isinstance(r, Worker)]
+            failures = [r for r in results if not isinstance(r, Worker)]
+            if failures:
+                for worker in workers:
+                    worker.kill()
+                raise failures[0] if isinstance(failures[0], ServeError) else ServeError(str(failures[0]))
+            for worker in workers:
+                self._add(worker)
+            self._started = True
+
+    async def close(self) -> None:
+        """Kill every worker and stop replacing them."""
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        for worker in list(self._all):
+            worker.kill()
+        for worker in list(self._all):
+            with suppress(Exception):
+                await asyncio.wait_for(worker.wait(), 5.0)
+        self._all.clear()
+
+    @asynccontextmanager
+    async def lease(self, timeout: float) -> AsyncIterator[Worker]:
+        """A free worker (waiting at most ``timeout`` seconds, else :class:`Busy`), returned or replaced after."""
+        await self.start()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), max(timeout, 0.001))
+        except asyncio.TimeoutError:
+            raise Busy() from None
+        worker.clean = False
+        try:
+            yield worker
+        finally:
+            if worker.clean and worker.alive and not self._closed:
+                self._idle.put_nowait(worker)
+            else:
+                self._replace(worker)
+
+    def _add(self, worker: Worker) -> None:
+        self._all.add(worker)
+        self._idle.put_nowait(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill ``worker`` and start a fresh one in its place (in the background)."""
+        worker.kill()
+        self._all.discard(worker)
+        if self._closed:
+            return
+        task = asyncio.ensure_future(self._respawn(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self, dead: Worker) -> None:
+        await dead.wait()
+        while not self._closed:
+            try:
+                self._add(await Worker.spawn(self.config, next(self._numbers)))
+                return
+            except ServeError as exc:
+                log.error("%s; retrying in %g s", exc, RESPAWN_DELAY)
+                await asyncio.sleep(RESPAWN_DELAY)
