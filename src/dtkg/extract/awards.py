@@ -43,6 +43,104 @@ _DEMONSTRATIVE = re.compile(r"^(?P<head>[Nn]ền tảng|[Ứứ]ng dụng|[Gg]i�
 _LOCAL = re.compile(r"^(?:thành phố|tỉnh|địa phương|địa phương này|tỉnh này|thành phố này)$", re.I)
 
 
+#: A prize's name: "Giải thưởng Chuyển đổi số Việt Nam 2024", "Giải thưởng Sản phẩm công nghệ số Make in
+#: Viet Nam 2024" (lowercase words only between capitalised ones).
+_NAMED_PRIZE = re.compile(
+    rf"(?<![\w])Giải thưởng\s+(?:[{UP}][\w&-]*)(?:\s+[{UP}0-9][\w&-]*|(?:\s+[{LO}]+){{1,3}}(?=\s+[{UP}]))*"
+)
+#: Where a list of winners begins: "được trao cho:", "gọi tên", "thuộc về:", "trao Bằng khen cho … gồm:".
+_LIST_CUE = re.compile(
+    r"(?:(?:được\s+)?trao(?:\s+(?:giải|giải thưởng|Bằng khen|bằng khen|danh hiệu))?\s+cho|gọi tên|thuộc về|ghi nhận"
+    r"|(?:được\s+)?vinh danh(?:\s+là|,?\s+trong đó có|\s+gồm)|tôn vinh(?:\s+là|\s+gồm)|,?\s+gồm)\s*:?\s+"
+)
+_AWARD_CONTEXT = re.compile(r"(?<![\w])(?:giải|hạng mục|bằng khen|vinh danh|tôn vinh|danh hiệu|cờ thi đua)(?![\w])", re.I)
+#: Winners listed before the verb: "A và B nhận giải ở hạng mục …".
+_LIST_VERB = re.compile(r"\s+(?:cùng\s+)?(?:nhận giải|đoạt giải|giành giải|được vinh danh|được trao giải|được tôn vinh)(?![\w])")
+_PRODUCT = re.compile(r"^(?:nền tảng|hệ thống|ứng dụng|giải pháp|sản phẩm|mô hình|phần mềm|dự án|dịch vụ)\s", re.I)
+_ITEM_START = re.compile(r"^(?:ông|bà|anh|chị|TS\.?|ThS\.?|PGS\.?|GS\.?|nền tảng|hệ thống|ứng dụng|giải pháp|sản phẩm|"
+                         r"mô hình|phần mềm|dự án|dịch vụ)(?![\w])", re.I)
+
+
+def _programme(text: str) -> str | None:
+    named = [m.group(0).strip() for m in _NAMED_PRIZE.finditer(text)]
+    if named:
+        return named[-1]
+    old = [m.group(0).strip() for m in _PROGRAMME.finditer(text)]
+    return old[-1] if old else None
+
+
+def _listed(sentence: Sentence, mentions: list[Found], programme: str | None, base: str, key: str,
+            projects: dict[str, str]) -> list[_Win]:
+    """Winners given as a list: "giải thưởng được trao cho: A …; B …", "Hạng mục X gọi tên A của O và B",
+    "A và B nhận giải ở hạng mục …", "trao Bằng khen cho 5 tập thể, gồm: A, B và C"."""
+    text = sentence.text
+    if not _AWARD_CONTEXT.search(text):
+        return []
+    khen = re.search(r"(?:Bằng khen|Cờ thi đua)(?:\s+của\s+[^,:;]{3,50}?)?(?=\s+cho|[,:;.]|$)", text)
+    name = programme or (khen.group(0).strip() if khen else None)
+    if not name:
+        return []
+    inside = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and not f.nested]
+    cues = list(_LIST_CUE.finditer(text))
+    cue = cues[-1] if cues else None
+    generic_cue = cue is not None and cue.group(0).strip(" ,:").endswith(("gồm", "ghi nhận"))
+    if cue and (not generic_cue or _AWARD_CONTEXT.search(text[: cue.start()])):
+        start, end = cue.end(), len(text)
+        counted = re.match(r"[^:;“”\"]{0,40}:\s*", text[start:])  # "… trao cho 4 địa phương: A …; B …"
+        start += counted.end() if counted else 0
+    else:
+        verb = _LIST_VERB.search(text)
+        if verb is None or not re.search(r"\s(?:và|cùng)\s", text[: verb.start()]):
+            return []
+        lead = re.match(r"^(?:[^,]{0,40},\s+)?", text[: verb.start()])
+        start, end = lead.end() if lead else 0, verb.start()
+    items = _items(text, start, end, [(f.start - sentence.span.start, f.end - sentence.span.start) for f in inside])
+    if len(items) < 2 and not (cue and cue.group(0).strip().startswith(("trao", "được trao", "gọi tên", "thuộc về"))):
+        return []
+    out: list[_Win] = []
+    for a, b in items:
+        winner = _item_winner(text, a, b, sentence.span.start, inside, base, key, projects)
+        if winner:
+            out.append(_Win(name, winner[0], winner[1], None))
+    return out
+
+
+def _items(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """List items between ``start`` and ``end``: cut at ';', and at ',' or 'và' before a new entity or product."""
+    items: list[tuple[int, int]] = []
+    begin = start
+    for m in re.finditer(r";\s*|,\s+|\s+và\s+", text[start:end]):
+        at, after = start + m.start(), start + m.end()
+        if any(s <= at < e for s, e in spans):
+            continue
+        if ";" in m.group(0) or any(s == after for s, _ in spans) or _ITEM_START.match(text[after:]):
+            items.append((begin, at))
+            begin = after
+    items.append((begin, end))
+    return [(a, b) for a, b in items if text[a:b].strip(" ,.;:")]
+
+
+def _item_winner(text: str, a: int, b: int, offset: int, inside: list[Found], base: str, key: str,
+                 projects: dict[str, str]) -> tuple[str, str] | None:
+    """Who one list item names: a product's owner ("… của Công ty X"), the entity it opens with, or the product."""
+    item = text[a:b].strip(" ,.;:")
+    a = a + text[a:b].find(item)
+    found = [f for f in inside if a <= f.start - offset < a + len(item)]
+    product = _PRODUCT.match(item)
+    if product:
+        label = re.split(r"\s+(?:với|ở|tại|của|do)\s+", item)[0]
+        owner = re.search(r"\s(?:của|do)\s", item)
+        owned = [f for f in found if owner and f.start - offset >= a + owner.end() and f.family == "Organization"]
+        if owned and not re.search(rf"\s[{UP}0-9]", label):  # an unnamed product stands for its owner
+            return owned[0].iri, owned[0].name
+        iri = iris.project(base, key, label)
+        projects[iri] = label
+        return iri, label
+    if found and found[0].start - offset - a <= 12:
+        return found[0].iri, found[0].name
+    return None
+
+
 @dataclass(frozen=True)
 class _Win:
     name: str
@@ -60,11 +158,13 @@ def extract_awards(article: Article, mentions: list[Found], base: str) -> tuple[
     last_programme: str | None = None
     previous: Sentence | None = None
     for sentence in article.sentences:
-        for win in _wins(sentence, previous, mentions, main, base, article.key, projects, last_programme):
+        programme = _programme(sentence.text) or last_programme
+        listed = _listed(sentence, mentions, programme, base, article.key, projects)
+        wins = listed or _wins(sentence, previous, mentions, main, base, article.key, projects, last_programme)
+        for win in wins:
             awards.append(Award(win.name, win.recipient, win.label, Evidence(sentence.index, sentence.span, sentence.text),
                                 event=win.event))
-        programmes = _PROGRAMME.findall(sentence.text)
-        last_programme = programmes[-1].strip() if programmes else last_programme
+        last_programme = _programme(sentence.text) or last_programme
         previous = sentence
     return _dedupe(awards), sorted(projects.items())
 

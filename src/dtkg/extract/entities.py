@@ -35,7 +35,8 @@ _PLACE_CLASSIFIER = re.compile(
     rf"(?<![\w])(?:các\s+)?(?:huyện|quận|thị xã|thị trấn|xã|phường|đảo|huyện đảo|đặc khu|vườn quốc gia|Vườn quốc gia|"
     rf"khu kinh tế|Khu kinh tế|bãi biển|biển|vịnh|cảng|sân bay|cửa khẩu|thành phố|TP\.?)"
     rf"(?:\s+(?:miền núi|biên giới|vùng cao|ven biển|nông thôn|đảo))?(?:\s+như)?\s+"
-    rf"(?P<name>[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}(?:(?:,\s+|\s+và\s+)[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}})*)"
+    rf"(?P<name>[{UP}][{LO}]*(?![\w])(?:\s+[{UP}][{LO}]*(?![\w])){{0,3}}"
+    rf"(?:(?:,\s+|\s+và\s+)[{UP}][{LO}]*(?![\w])(?:\s+[{UP}][{LO}]*(?![\w])){{0,3}})*)"
 )
 _PLACE_BODY = re.compile(
     rf"(?<![\w])(?P<head>{_V.head_alt('named', 'generic')})(?:\s+(?P<kind>tỉnh|thành phố|TP\.?))?\s*$"
@@ -268,9 +269,15 @@ class EntityFinder:
             if not inside_concept:
                 found.append(_from_match(m))
                 taken.append((m.start, m.end))
-        for f in self._place_bodies(segment, gazetteer_matches, taken) + self._local_governments(segment, taken):
+        places = [(f.start, f.end) for f in found if f.type is EntityType.PLACE]
+        for f in self._place_bodies(segment, gazetteer_matches, taken):
             found = [_nested(g) if g.type is EntityType.PLACE and g.reference else g for g in found
                      if not (f.start <= g.start and g.end <= f.end) or g.type is EntityType.PLACE and g.reference]
+            found.append(f)
+            taken.append((f.start, f.end))
+        for f in self._local_governments(segment, taken, places):
+            found = [g for g in found if not (f.start <= g.start and g.end <= f.end)]
+            taken = [t for t in taken if not (f.start <= t[0] and t[1] <= f.end)]
             found.append(f)
             taken.append((f.start, f.end))
         for f in self._organisations(segment, taken):
@@ -352,11 +359,13 @@ class EntityFinder:
                                  EntityType(_V.head_type(head.group("head")) or "Organization")))
         return out
 
-    def _local_governments(self, segment: str, taken: list[tuple[int, int]]) -> list[Found]:
-        """"UBND thị xã Sơn Tây", "UBND huyện Mường Tè": governments below the province."""
+    def _local_governments(self, segment: str, taken: list[tuple[int, int]],
+                           places: list[tuple[int, int]]) -> list[Found]:
+        """"UBND thị xã Sơn Tây", "UBND phường Hòa Bình": governments below the province (a ward
+        may share a province's name)."""
         out = []
         for m in _LOCAL_GOVERNMENT.finditer(segment):
-            if _overlaps(m.start(), m.end(), taken):
+            if _overlaps(m.start(), m.end(), [t for t in taken if t not in places]):
                 continue
             place_name = m.group("name")
             place = iris.entity(self.base, "place", place_name)

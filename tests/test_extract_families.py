@@ -1,0 +1,80 @@
+"""Pattern families across the field: awards, targets, quotes, indicators, agreements.
+
+Positive and negative cases, each asserting the exact fact. Every sentence is written for
+these tests; persons, firms and figures are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dtkg.extract import Extractor
+from dtkg.ingest import Source, read
+from dtkg.model import Extraction
+
+from conftest import BASE
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(base=BASE)
+
+
+def run(extractor: Extractor, body: str, *, title: str = "Tin chuyển đổi số") -> Extraction:
+    source = Source(name="t.txt", key="t", data=f"{title}\n\n{body}\n".encode("utf-8"))
+    return extractor.run(read(source, max_bytes=10**6))[0]
+
+
+def label(x: Extraction, iri: str) -> str:
+    return {e.iri: e.name for e in x.entities}.get(iri, iri)
+
+
+# ---------------------------------------------------------------- awards
+
+def awards(x: Extraction) -> list[tuple[str, str]]:
+    return [(a.name, a.recipient_label) for a in x.awards]
+
+
+def test_a_named_prize_given_to_a_list_of_winners(extractor: Extractor) -> None:
+    x = run(extractor, "Giải thưởng Dữ liệu Mở 2025 vinh danh 12 đơn vị. Ở hạng mục Chính quyền số, giải thưởng "
+                       "được trao cho: UBND tỉnh Lạng Sơn với mô hình một cửa; Sở Tài chính TP Hải Phòng với kho "
+                       "dữ liệu mở.")
+    assert awards(x) == [("Giải thưởng Dữ liệu Mở 2025", "UBND tỉnh Lạng Sơn"),
+                         ("Giải thưởng Dữ liệu Mở 2025", "Sở Tài chính TP Hải Phòng")]
+
+
+def test_a_category_names_products_and_unnamed_products_stand_for_their_owner(extractor: Extractor) -> None:
+    x = run(extractor, "Lễ trao Giải thưởng Sản phẩm số Sông Hồng 2025 diễn ra tối qua. Hạng mục Nông nghiệp số "
+                       "gọi tên nền tảng kế toán điện tử của Công ty Cổ phần Phần mềm Sông Lam và ứng dụng tra cứu "
+                       "đất đai LandMap của Công ty TNHH Bản Đồ Việt.")
+    assert awards(x) == [("Giải thưởng Sản phẩm số Sông Hồng 2025", "Công ty Cổ phần Phần mềm Sông Lam"),
+                         ("Giải thưởng Sản phẩm số Sông Hồng 2025", "ứng dụng tra cứu đất đai LandMap")]
+
+
+def test_persons_honoured_in_a_list(extractor: Extractor) -> None:
+    x = run(extractor, "Giải thưởng Công dân Số 2025 có hạng mục cá nhân. Ba cá nhân được vinh danh là ông Khúc "
+                       "Văn Nam, Giám đốc Sở Tài chính tỉnh Lạng Sơn; bà Âu Thị Hòa, Chủ tịch xã Tân Lập và TS. Cù "
+                       "Minh Đức, giảng viên Trường Đại học Cần Thơ.")
+    assert [r for _, r in awards(x)] == ["Khúc Văn Nam", "Âu Thị Hòa", "Cù Minh Đức"]
+
+
+def test_certificates_of_merit_to_a_list_of_bodies(extractor: Extractor) -> None:
+    x = run(extractor, "Tỉnh Hòa Bình tổng kết năm. Dịp này, Chủ tịch UBND tỉnh trao Bằng khen cho 4 tập thể, gồm: "
+                       "Sở Y tế, Công an tỉnh, UBND phường Thịnh Lang và UBND xã Tân Lạc.")
+    assert awards(x) == [("Bằng khen", "Sở Y tế tỉnh Hòa Bình"), ("Bằng khen", "Công an tỉnh Hòa Bình"),
+                         ("Bằng khen", "UBND phường Thịnh Lang"), ("Bằng khen", "UBND xã Tân Lạc")]
+
+
+def test_winners_named_before_the_verb(extractor: Extractor) -> None:
+    x = run(extractor, "Giải thưởng Ngân hàng Số 2025 công bố kết quả. Trong khi đó, Ngân hàng TMCP Quân đội (MB) "
+                       "và Tổng công ty Bưu điện Việt Nam nhận giải ở hạng mục Doanh nghiệp số.")
+    assert awards(x) == [("Giải thưởng Ngân hàng Số 2025", "Ngân hàng TMCP Quân đội"),
+                         ("Giải thưởng Ngân hàng Số 2025", "Vietnam Post")]
+
+
+@pytest.mark.parametrize("body", [
+    "Các đơn vị được trao cho nhiệm vụ xây dựng kho dữ liệu dùng chung, gồm: Sở Y tế và Sở Tài chính.",
+    "Hội nghị giới thiệu kế hoạch năm 2026 của Sở Nội vụ và Sở Tư pháp.",
+])
+def test_lists_without_a_prize_are_not_awards(extractor: Extractor, body: str) -> None:
+    assert run(extractor, body).awards == ()
