@@ -155,6 +155,8 @@ def _build(args: argparse.Namespace) -> int:
             bar.close()
     for failure in report.failed:
         print(f"dtkg: skipped {failure.error}", file=sys.stderr)
+    for note in report.notes:
+        print(f"dtkg: note: {note}", file=sys.stderr)
     v = report.validation
     violations = sum(f.severity.name == "VIOLATION" for f in v.findings) if v else 0
     warnings = sum(f.severity.name == "WARNING" for f in v.findings) if v else 0

@@ -116,7 +116,8 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
           progress: Callable[[ArticleResult], None] | None = None) -> BuildReport:
     """Build the dataset at ``output`` from article files and folders; see the module docstring."""
     fmt = DatasetFormat.from_path(output)
-    sources, bad_inputs = discover(inputs)
+    notes: list[str] = []
+    sources, bad_inputs = discover(inputs, notes=notes)
     if not sources and not bad_inputs:
         raise UsageError("no article files found in the inputs", path=", ".join(map(str, inputs)),
                          fix="pass .txt or .jsonl files, or folders holding them")
@@ -150,7 +151,7 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
         validation, report_path = _finish(tmp, output, fmt, settings, built)
     finally:
         tmp.unlink(missing_ok=True)
-    return BuildReport(output, report_path, tuple(built), tuple(failed), validation, processed, reused)
+    return BuildReport(output, report_path, tuple(built), tuple(failed), validation, processed, reused, tuple(notes))
 
 
 def _results(sources: list[Source], settings: Settings, cache: Cache) -> Iterator[ArticleResult]:

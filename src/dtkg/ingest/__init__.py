@@ -21,6 +21,7 @@ from dtkg.ingest.html import read_html
 from dtkg.ingest.layout import Layout, analyse
 from dtkg.ingest.normalize import normalize_text
 from dtkg.ingest.sentences import split_sentences
+from dtkg.ingest.warc import is_warc, scan
 from dtkg.model import Article, Retrieval, Span
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -66,8 +67,9 @@ class Source:
         return self.path.read_bytes()
 
 
-def discover(inputs: list[Path]) -> tuple[list[Source], list[IngestError]]:
-    """Article sources under the inputs, in a stable order, and the inputs that could not be read."""
+def discover(inputs: list[Path], *, notes: list[str] | None = None) -> tuple[list[Source], list[IngestError]]:
+    """Article sources under the inputs, in a stable order, and the inputs that could not be read.
+    What was skipped on purpose (non-HTML records of a WARC archive) is told in ``notes``."""
     sources: list[Source] = []
     errors: list[IngestError] = []
     for given in inputs:
@@ -79,6 +81,8 @@ def discover(inputs: list[Path]) -> tuple[list[Source], list[IngestError]]:
                 found, bad = _jsonl_sources(path)
                 sources += found
                 errors += bad
+            elif is_warc(path):
+                sources += _warc_sources(path, errors, notes)
             elif path.suffix.lower() != ".json":
                 sources.append(Source(name=str(path), key=iris.article_key(path.stem), path=path, meta=_sidecar(path),
                                       format=Format.of(path)))
@@ -88,7 +92,19 @@ def discover(inputs: list[Path]) -> tuple[list[Source], list[IngestError]]:
 def _is_article_file(path: Path) -> bool:
     if not path.is_file() or any(part.startswith(".") for part in path.parts[-1:]):
         return False
-    return path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES or path.suffix == ""
+    return path.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES or path.suffix == "" or is_warc(path)
+
+
+def _warc_sources(path: Path, errors: list[IngestError], notes: list[str] | None) -> list[Source]:
+    """One HTML source per archived HTML response of a WARC file."""
+    found = scan(path)
+    if found.error:
+        errors.append(found.error)
+    if notes is not None and (note := found.note(str(path))):
+        notes.append(note)
+    stem = path.name[: -len(".gz")] if path.name.lower().endswith(".gz") else path.name
+    return [Source(name=f"{path}#{page.index}", key=iris.article_key(f"{Path(stem).stem}-{page.index}"),
+                   data=page.body, meta=page.meta, line=page.index, format=Format.HTML) for page in found.pages]
 
 
 def _sidecar(path: Path) -> dict[str, str]:

@@ -77,6 +77,10 @@ def _article(b: _Builder, x: Extraction) -> None:
         "encoding": a.encoding, "text": a.text, "title": a.title, "published": a.published,
         "url": a.url, "author": author, "graph": b.graph, "builtWith": b.builder,
         "partOf": iris.article(b.base, a.part_of) if a.part_of else None,
+        "contentType": a.retrieval.content_type if a.retrieval else None,
+        "fetched": a.retrieval.fetched if a.retrieval else None,
+        "archive": a.retrieval.archive if a.retrieval else None,
+        "record": a.retrieval.record if a.retrieval else None,
         "concept": sorted({c.concept for c in x.concepts if c.agreement is None}) if not x.agreements else [],
     })
     for entity in x.entities:
