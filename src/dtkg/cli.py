@@ -105,14 +105,30 @@ def _query_parser(sub) -> None:  # type: ignore[no-untyped-def]
 
 
 def _publish_parser(sub) -> None:  # type: ignore[no-untyped-def]
-    p = _sub(sub, "publish", "Replace each named graph of a dataset on an external SPARQL 1.1 store (Graph Store Protocol).",
-             "dtkg publish out/kg.nq --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store")
+    p = _sub(sub, "publish", "Send what changed in a dataset to a SPARQL store (Oxigraph server, Virtuoso, Fuseki, any SPARQL 1.1 store).",
+             "DBA_PASSWORD=… dtkg publish out/kg.nq --endpoint http://127.0.0.1:8890/sparql --user dba --password-env DBA_PASSWORD --prune")
     p.add_argument("dataset", type=Path)
-    p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL")
-    p.add_argument("--update", default=None, help="the store's SPARQL update URL (fallback when there is no graph store)")
-    p.add_argument("--graph-store", default=None, help="the store's Graph Store Protocol URL")
+    p.add_argument("--endpoint", required=True, help="the store's SPARQL query URL (Oxigraph …/query, Virtuoso …/sparql)")
+    p.add_argument("--graph-store", default=None, metavar="URL",
+                   help="the store's Graph Store URL taking N-Quads (default: the store's own, Oxigraph …/store)")
+    p.add_argument("--update", default=None, metavar="URL",
+                   help="the store's SPARQL Update URL (default: the store's own, Oxigraph …/update, Virtuoso …/sparql-auth)")
+    p.add_argument("--store-kind", default="auto", choices=["auto", "oxigraph", "virtuoso", "fuseki", "generic"],
+                   help="the kind of store (default: asked from the server)")
+    p.add_argument("--auth", default=None, choices=["basic", "digest", "bearer"],
+                   help="HTTP authentication (default: the store's own, Virtuoso digest, others basic)")
     p.add_argument("--user", default=None)
-    p.add_argument("--password", default=None)
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", default=None, metavar="VAR", help="environment variable holding the password")
+    secret.add_argument("--password-file", type=Path, default=None, metavar="FILE", help="file holding the password")
+    p.add_argument("--token-env", default=None, metavar="VAR", help="environment variable holding a bearer token")
+    p.add_argument("--password", dest="password_given", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--prune", action="store_true", help="drop graphs dtkg published earlier that the dataset no longer has")
+    p.add_argument("--dry-run", action="store_true", help="say what would be sent and pruned, send nothing")
+    p.add_argument("--verify", action="store_true", help="read every graph sent back and compare it with the dataset")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds to wait for each answer (default 60)")
+    p.add_argument("--retries", type=int, default=4, metavar="N",
+                   help="attempts after a 5xx answer or a dropped connection, waiting 0.5 s, 1 s, 2 s… (default 4)")
 
 
 def _docs_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -221,13 +237,29 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from dtkg.publish import publish
+    from dtkg.publish import AuthScheme, PublishSettings, StoreKind, credentials_from, publish
 
-    report = publish(args.dataset, endpoint=args.endpoint, update=args.update, graph_store=args.graph_store,
-                     user=args.user, password=args.password)
-    for line in _publish_lines(report):
-        print(line)
-    return BAD_INPUT if getattr(report, "failures", ()) else OK
+    if args.password_given is not None:
+        raise UsageError("dtkg takes no password on the command line (it would show in the process list and the shell history)",
+                         fix="put it in an environment variable and give --password-env VAR, or in a file and give --password-file FILE")
+    credentials = credentials_from(
+        user=args.user, auth=AuthScheme(args.auth) if args.auth else None,
+        password_env=args.password_env, password_file=args.password_file, token_env=args.token_env,
+    )
+    settings = PublishSettings(
+        endpoint=args.endpoint, update=args.update, graph_store=args.graph_store, store_kind=StoreKind(args.store_kind),
+        credentials=credentials, prune=args.prune, dry_run=args.dry_run, verify=args.verify,
+        timeout=args.timeout, retries=args.retries,
+    )
+    bar = _progress_bar("dtkg publish", "graph") if sys.stderr.isatty() and not args.dry_run else None
+    try:
+        report = publish(args.dataset, settings, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    for line in report.summary():
+        print(line, file=sys.stderr if line.startswith(("failed:", "stopped:")) else sys.stdout)
+    return OK if report.ok else BAD_INPUT
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -238,12 +270,10 @@ def _docs(args: argparse.Namespace) -> int:
     return OK
 
 
-def _publish_lines(report: object) -> list[str]:
-    published = getattr(report, "published", None) or getattr(report, "graphs", ())
-    failures = getattr(report, "failures", ())
-    lines = [f"published {len(published)} graph(s), {len(failures)} failed"]
-    lines += [f"  failed: {f}" for f in failures]
-    return lines
+def _progress_bar(desc: str, unit: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(unit=unit, desc=desc, file=sys.stderr)
 
 
 if __name__ == "__main__":

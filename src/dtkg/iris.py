@@ -61,6 +61,29 @@ def reference_graph(base: str) -> str:
     return f"{base}graph/reference"
 
 
+def publication_graph(base: str) -> str:
+    """The graph in which ``dtkg publish`` records, on a store, the graphs it published there."""
+    return f"{base}graph/published"
+
+
+def staging_graph(base: str, graph: str) -> str:
+    """The temporary graph a large graph is sent into before it is swapped in whole."""
+    return f"{base}graph/staging/{hashlib.sha256(graph.encode()).hexdigest()[:24]}"
+
+
+def default_graph_record(base: str) -> str:
+    """The subject under which the publication graph records the dataset's default graph."""
+    return f"{base}graph/default"
+
+
+def dataset_base(graph: str) -> str | None:
+    """The base IRI of a dataset, read off its meta or reference graph IRI; None for other graphs."""
+    for tail in ("graph/meta", "graph/reference"):
+        if graph.endswith(tail) and len(graph) > len(tail):
+            return graph[: -len(tail)]
+    return None
+
+
 def related_key(parent_key: str, index: int) -> str:
     return f"{parent_key}-related-{index}"
 

@@ -1,158 +1,133 @@
-"""Publishing a built dataset to an external SPARQL 1.1 store, one graph replacement at a time."""
+"""``publish``: send what changed in a dataset to a SPARQL store, record it there, report it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 
-import httpx
-
 from dtkg.errors import PublishError, UsageError
-from dtkg.publish import transport
-from dtkg.publish.payload import GraphPayload, dataset_graphs, payloads, select_graphs
-from dtkg.publish.profiles import StoreKind, StoreProfile, detect_profile, profile_named
-from dtkg.publish.report import GraphFailure, PublishMethod, PublishReport
-from dtkg.publish.verify import mismatches, remote_counts
-from dtkg.store import load_dataset
+from dtkg.publish import sparql
+from dtkg.publish.dataset import DatasetIndex, index_dataset
+from dtkg.publish.options import PublishSettings
+from dtkg.publish.profiles import GENERIC, StoreKind, StoreProfile, detect_profile, profile_named
+from dtkg.publish.record import Plan, Record, make_plan, read_record
+from dtkg.publish.report import PublishReport
+from dtkg.publish.transport import Connection, StoreRefused, public_url
+from dtkg.publish.verify import read_back
+from dtkg.publish.writer import Urls, Writer
 
 
-@dataclass(frozen=True, kw_only=True)
-class Target:
-    """Where and how graphs go: the resolved URLs, the method and the store profile."""
+def publish(dataset: Path, settings: PublishSettings, *, progress: Callable[[int], None] | None = None) -> PublishReport:
+    """Bring the store at ``settings.endpoint`` in line with ``dataset``, sending only what changed.
 
-    endpoint: str
-    profile: StoreProfile
-    method: PublishMethod
-    url: str
-
-
-def publish(
-    dataset: Path,
-    *,
-    endpoint: str,
-    update: str | None = None,
-    graph_store: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
-    timeout: float = 60.0,
-    graphs: Collection[str] | None = None,
-    profile: str | StoreKind | StoreProfile | None = None,
-    method: PublishMethod = PublishMethod.AUTO,
-    verify: bool = False,
-) -> PublishReport:
-    """Replace each graph of ``dataset`` (or each of ``graphs``) on the store at ``endpoint``.
-
-    Graphs go by Graph Store Protocol ``PUT`` when a graph store URL is given or known for
-    the store (``profile``, detected from the server when ``None``), else by one SPARQL
-    Update request per graph. Graphs on the server that the dataset does not name are left
-    alone; publishing the same dataset twice changes nothing. A graph that fails is listed
-    in the report and the others still go; if none goes through, or the server cannot be
-    reached, :class:`PublishError` is raised. ``verify`` counts the triples per graph on the
-    server afterwards (a SELECT at ``endpoint``) and reports any difference as a failure.
+    Each graph whose digest differs from the one the store's publication record holds is
+    replaced, all-or-nothing, together with its record entry; with ``settings.prune``, graphs
+    dtkg published that the dataset no longer has are dropped. Raises :class:`PublishError`
+    when nothing can be done (store unreachable, credentials or URLs refused, not a dtkg
+    dataset); once writing has begun, returns a report, whose ``stopped`` says if the store
+    went away mid-way. ``progress`` is called with the number of graphs each request carried.
     """
-    _check_options(endpoint=endpoint, user=user, password=password, timeout=timeout)
-    store = load_dataset(Path(dataset))
-    selected, skipped = select_graphs(dataset_graphs(store), graphs)
-    with transport.open_client(timeout=timeout) as client:
-        store_profile = _resolve_profile(client, endpoint, profile)
-        client.auth = transport.credentials(user, password, store_profile.auth)
-        target = _target(endpoint, update, graph_store, store_profile, method, authenticated=user is not None)
-        sent, failures, chunked = _send_all(client, target, payloads(store, selected))
-    verified = _verify(target, sent, user=user, password=password, timeout=timeout) if verify and sent else None
-    failures += mismatches(target.endpoint, sent, verified) if verified is not None else []
-    return _report(target, sent, skipped, failures, chunked, verified)
+    with tempfile.TemporaryDirectory(prefix="dtkg-publish-") as work:
+        index = index_dataset(Path(dataset), work_dir=Path(work), cache_dir=settings.index_cache)
+        connection = Connection(
+            profile=GENERIC, credentials=settings.credentials, timeout=settings.timeout, retries=settings.retries, backoff=settings.backoff
+        )
+        try:
+            return _run(index, settings, connection, progress)
+        finally:
+            connection.close()
 
 
-def _check_options(*, endpoint: str, user: str | None, password: str | None, timeout: float) -> None:
-    """Usage errors the caller can fix before anything is sent."""
-    if not endpoint.startswith(("http://", "https://")):
-        raise UsageError(f"endpoint {endpoint!r} is not an http(s) URL", fix="for example --endpoint http://127.0.0.1:7878/query")
-    if password is not None and user is None:
-        raise UsageError("a password was given without a user", fix="give --user too")
-    if timeout <= 0:
-        raise UsageError(f"timeout must be positive, not {timeout}")
-
-
-def _resolve_profile(client: httpx.Client, endpoint: str, profile: str | StoreKind | StoreProfile | None) -> StoreProfile:
-    """The profile asked for, or the one the server's reply (or the endpoint's path) suggests."""
-    if profile is not None:
-        return profile_named(profile)
-    return detect_profile(endpoint, transport.probe(client, endpoint))
-
-
-def _target(
-    endpoint: str,
-    update: str | None,
-    graph_store: str | None,
-    profile: StoreProfile,
-    method: PublishMethod,
-    *,
-    authenticated: bool,
-) -> Target:
-    """Pick the method and URL: Graph Store Protocol if known, else SPARQL Update, else a usage error."""
-    graph_store = graph_store or profile.graph_store_url(endpoint, authenticated=authenticated)
-    update = update or profile.update_url(endpoint, authenticated=authenticated)
-    if method in {PublishMethod.AUTO, PublishMethod.GRAPH_STORE} and graph_store:
-        return Target(endpoint=endpoint, profile=profile, method=PublishMethod.GRAPH_STORE, url=graph_store)
-    if method in {PublishMethod.AUTO, PublishMethod.UPDATE} and update:
-        return Target(endpoint=endpoint, profile=profile, method=PublishMethod.UPDATE, url=update)
-    wanted = {PublishMethod.GRAPH_STORE: "--graph-store URL", PublishMethod.UPDATE: "--update URL"}
-    raise UsageError(
-        f"no URL to write to for a {profile.kind.value} store at {endpoint}",
-        fix="give " + wanted.get(method, "--graph-store URL or --update URL") + ", or name the store with --profile",
+def _run(index: DatasetIndex, settings: PublishSettings, connection: Connection, progress: Callable[[int], None] | None) -> PublishReport:
+    profile = _profile(connection, settings)
+    connection.use(profile)
+    urls = _urls(settings, profile)
+    record = read_record(connection, settings.endpoint, index.base)
+    _check_names(index, record)
+    plan = make_plan(index, record)
+    if settings.dry_run:
+        return _report(settings, profile, urls, plan, dry_run=True, sent={e.graph: e.triples for e in plan.send}, pruned=plan.gone if settings.prune else ())
+    _check_writes(connection, urls, record)
+    writer = Writer(connection=connection, index=index, record=record, urls=urls, endpoint=settings.endpoint, progress=progress)
+    cleaned = writer.abandon_staging()
+    writer.send(plan.send, recorded=plan.recorded)
+    if settings.prune and writer.stopped is None:
+        writer.prune(plan.gone)
+    sent = {entry.graph: entry.triples for entry in index.graphs if entry.graph in writer.sent}
+    verified = None
+    if settings.verify and writer.stopped is None:
+        verified, failures = read_back(connection, settings.endpoint, index, list(sent))
+        writer.failed += failures
+    return _report(
+        settings,
+        profile,
+        urls,
+        plan,
+        sent=sent,
+        pruned=tuple(writer.pruned),
+        failed=tuple(writer.failed),
+        not_attempted=tuple(writer.not_attempted),
+        stopped=writer.stopped,
+        cleaned=tuple(cleaned),
+        retries=connection.retried,
+        verified=tuple(verified) if verified is not None else None,
     )
 
 
-def _send_all(client: httpx.Client, target: Target, graphs: Iterable[GraphPayload]) -> tuple[dict[str, int], list[GraphFailure], list[str]]:
-    """Replace each graph in turn: (triples per graph replaced, failures, graphs sent in chunks)."""
-    sent: dict[str, int] = {}
-    failures: list[GraphFailure] = []
-    chunked: list[str] = []
-    for payload in graphs:
-        failure, in_chunks = _send_one(client, target, payload)
-        if in_chunks:
-            chunked.append(payload.graph)
-        if failure is None:
-            sent[payload.graph] = payload.triples
-        else:
-            failures.append(failure)
-    return sent, failures, chunked
+def _profile(connection: Connection, settings: PublishSettings) -> StoreProfile:
+    """The profile named by ``--store-kind``, or the one the server's reply suggests."""
+    if isinstance(settings.store_kind, StoreProfile) or settings.store_kind is not StoreKind.AUTO:
+        return profile_named(settings.store_kind)
+    return detect_profile(settings.endpoint, connection.probe(settings.endpoint))
 
 
-def _send_one(client: httpx.Client, target: Target, payload: GraphPayload) -> tuple[GraphFailure | None, bool]:
-    """Replace one graph by the target's method: (failure or None, whether it went in chunks)."""
-    if target.method is PublishMethod.GRAPH_STORE:
-        return transport.put_graph(client, target.url, target.profile, payload), False
-    return transport.update_graph(client, target.url, target.profile, payload)
+def _urls(settings: PublishSettings, profile: StoreProfile) -> Urls:
+    """The write URLs: those given, else the store's conventions; a usage error when none is known."""
+    authenticated = settings.credentials is not None
+    update = settings.update or profile.update_url(settings.endpoint, authenticated=authenticated)
+    if update is None:
+        raise UsageError(
+            f"no URL to write to: dtkg does not know where a {profile.kind.value} store at {public_url(settings.endpoint)} takes updates",
+            fix="give --update URL (the store's SPARQL Update endpoint), or --store-kind oxigraph|virtuoso|fuseki if it is one of those",
+        )
+    if settings.graph_store is not None and profile.kind is StoreKind.VIRTUOSO:
+        raise UsageError(
+            "Virtuoso's graph store takes one graph per request, so dtkg writes to Virtuoso with SPARQL Update only",
+            fix="drop --graph-store",
+        )
+    graph_store = settings.graph_store or profile.graph_store_url(settings.endpoint)
+    return Urls(update=update, graph_store=graph_store)
 
 
-def _verify(target: Target, sent: dict[str, int], *, user: str | None, password: str | None, timeout: float) -> dict[str, int]:
-    """Triples the server now holds in each graph that was sent."""
-    return remote_counts(target.endpoint, list(sent), user=user, password=password, auth=target.profile.auth, timeout=timeout)
+def _check_names(index: DatasetIndex, record: Record) -> None:
+    """The dataset must not hold graphs named like dtkg publish's own."""
+    own = {record.graph} | {stage for stage, _ in record.staging}
+    clash = [entry.graph for entry in index.graphs if entry.graph in own or "/graph/staging/" in entry.graph]
+    if clash:
+        raise UsageError(f"the dataset holds a graph dtkg publish keeps for itself: <{clash[0]}>", fix="rename that graph in the dataset")
 
 
-def _report(
-    target: Target,
-    sent: dict[str, int],
-    skipped: list[str],
-    failures: list[GraphFailure],
-    chunked: list[str],
-    verified: dict[str, int] | None,
-) -> PublishReport:
-    """The report; a :class:`PublishError` instead when graphs were attempted and none went through."""
-    if failures and not sent:
-        first = failures[0].error()
-        more = f" (and {len(failures) - 1} more graphs failed)" if len(failures) > 1 else ""
-        raise PublishError(f"nothing was published: {first.message}{more}", fix=first.fix)
+def _check_writes(connection: Connection, urls: Urls, record: Record) -> None:
+    """Send a write that changes nothing to each write URL, so a wrong URL or password fails first."""
+    try:
+        connection.update(urls.update, sparql.render("check_write.rq", record=sparql.iri(record.graph)))
+        if urls.graph_store is not None:
+            connection.post_nquads(urls.graph_store, b"")
+    except StoreRefused as refused:
+        raise PublishError(f"cannot write to the store: {refused.message}", fix=refused.fix) from None
+
+
+def _report(settings: PublishSettings, profile: StoreProfile, urls: Urls, plan: Plan, **outcome: object) -> PublishReport:
+    sent = outcome.pop("sent", {})
     return PublishReport(
-        method=target.method,
-        url=target.url,
-        graphs=tuple(sent),
-        triples=MappingProxyType(dict(sent)),
-        skipped=tuple(skipped),
-        failures=tuple(failures),
-        chunked=tuple(chunked),
-        verified=MappingProxyType(verified) if verified is not None else None,
+        store=profile.kind.value,
+        endpoint=public_url(settings.endpoint),
+        update_url=public_url(urls.update),
+        graph_store_url=public_url(urls.graph_store) if urls.graph_store else None,
+        sent=MappingProxyType(dict(sent)),  # type: ignore[call-overload]
+        unchanged=plan.unchanged,
+        stale=() if settings.prune else plan.gone,
+        **outcome,  # type: ignore[arg-type]
     )

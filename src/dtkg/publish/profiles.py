@@ -1,14 +1,15 @@
-"""Store profiles: what each kind of SPARQL server calls its URLs and how it wants to be logged into.
+"""Store profiles: what each kind of SPARQL server calls its URLs, how it logs in, what it accepts.
 
-A profile turns the one URL a user knows (the query endpoint) into the Graph Store Protocol
-and SPARQL Update URLs of that server, and names its authentication scheme and limits.
-Oxigraph is tested against a real server; the Virtuoso and Fuseki profiles follow those
-servers' documented conventions and are not yet exercised by the test suite.
+A profile turns the one URL a user knows (the query endpoint) into the SPARQL Update URL and,
+where the store takes a whole N-Quads document at once, its Graph Store URL; it names the
+store's authentication scheme and the request sizes it accepts. Oxigraph server and Virtuoso
+are tested against real servers; the Fuseki profile follows Fuseki's documented conventions.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,11 +23,13 @@ class AuthScheme(enum.Enum):
 
     BASIC = "basic"
     DIGEST = "digest"
+    BEARER = "bearer"
 
 
 class StoreKind(enum.Enum):
-    """The kinds of SPARQL server dtkg knows the URL conventions of."""
+    """The kinds of SPARQL server dtkg knows the conventions of (``auto``: ask the server)."""
 
+    AUTO = "auto"
     OXIGRAPH = "oxigraph"
     VIRTUOSO = "virtuoso"
     FUSEKI = "fuseki"
@@ -35,30 +38,52 @@ class StoreKind(enum.Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class StoreProfile:
-    """How to talk to one kind of store: URL conventions, authentication, request limits."""
+    """How to talk to one kind of store: URL conventions, authentication, request limits.
+
+    ``block_triples`` bounds one ``INSERT DATA`` block (Virtuoso's SPARQL parser gives up
+    near 5,000 triples in one block: SP030 "memory exhausted"); ``request_triples`` bounds
+    one update request, so a larger graph is sent in chunks into a staging graph and swapped
+    in when complete; ``bulk_triples`` bounds one N-Quads document sent to the graph store.
+    """
 
     kind: StoreKind
     auth: AuthScheme = AuthScheme.BASIC
-    graph_param: str = "graph"
     update_as_form: bool = False
-    max_update_bytes: int = 32 * 1024 * 1024
+    bulk_query: str | None = None
+    block_triples: int = 1_000_000
+    request_triples: int = 100_000
+    bulk_triples: int = 100_000
+    final_errors: str | None = None
 
-    def graph_store_url(self, endpoint: str, *, authenticated: bool) -> str | None:
-        """The Graph Store Protocol URL of the store whose query endpoint is ``endpoint``, if known."""
-        return _derive(self.kind, endpoint, authenticated)[1]
+    @property
+    def bulk(self) -> bool:
+        """Whether the store adds a whole N-Quads document POSTed to its graph store."""
+        return self.kind in {StoreKind.OXIGRAPH, StoreKind.FUSEKI}
+
+    def graph_store_url(self, endpoint: str) -> str | None:
+        """The graph store URL taking N-Quads for the store whose query endpoint is ``endpoint``."""
+        return _derive(self.kind, endpoint, authenticated=False)[1] if self.bulk else None
 
     def update_url(self, endpoint: str, *, authenticated: bool) -> str | None:
         """The SPARQL Update URL of the store whose query endpoint is ``endpoint``, if known."""
-        return _derive(self.kind, endpoint, authenticated)[0]
+        return _derive(self.kind, endpoint, authenticated=authenticated)[0]
+
+    def retry_worthy(self, status: int, text: str) -> bool:
+        """Whether an error reply is worth sending again (a 5xx that is not the store's final word)."""
+        if status not in {429, 500, 502, 503, 504}:
+            return False
+        return not (self.final_errors and re.search(self.final_errors, text))
 
 
-OXIGRAPH = StoreProfile(kind=StoreKind.OXIGRAPH)
+OXIGRAPH = StoreProfile(kind=StoreKind.OXIGRAPH, bulk_query="no_transaction")
 VIRTUOSO = StoreProfile(
     kind=StoreKind.VIRTUOSO,
     auth=AuthScheme.DIGEST,
-    graph_param="graph-uri",
     update_as_form=True,
-    max_update_bytes=1024 * 1024,
+    block_triples=2_000,
+    request_triples=20_000,
+    # Virtuoso answers 500 to every SQL error; only deadlocks (40001) are worth a retry.
+    final_errors=r"Virtuoso (?!40001)\w{5} Error",
 )
 FUSEKI = StoreProfile(kind=StoreKind.FUSEKI)
 GENERIC = StoreProfile(kind=StoreKind.GENERIC)
@@ -72,9 +97,9 @@ def profile_named(name: str | StoreKind | StoreProfile) -> StoreProfile:
         return name
     try:
         return PROFILES[StoreKind(name)]
-    except ValueError:
+    except (ValueError, KeyError):
         choices = ", ".join(k.value for k in StoreKind)
-        raise UsageError(f"unknown store profile {name!r}", fix=f"use one of {choices}") from None
+        raise UsageError(f"unknown store kind {name!r}", fix=f"use --store-kind with one of {choices}") from None
 
 
 def detect_profile(endpoint: str, response: httpx.Response | None) -> StoreProfile:
@@ -108,7 +133,7 @@ def _with_path(url: str, segments: list[str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + "/".join(segments), "", ""))
 
 
-def _derive(kind: StoreKind, endpoint: str, authenticated: bool) -> tuple[str | None, str | None]:
+def _derive(kind: StoreKind, endpoint: str, *, authenticated: bool) -> tuple[str | None, str | None]:
     """(update URL, graph store URL) by the server's convention; (None, None) when unknown."""
     parent = _segments(endpoint)[:-1]
     if kind is StoreKind.OXIGRAPH:
@@ -119,7 +144,5 @@ def _derive(kind: StoreKind, endpoint: str, authenticated: bool) -> tuple[str | 
         return _with_path(endpoint, [*dataset, "update"]), _with_path(endpoint, [*dataset, "data"])
     if kind is StoreKind.VIRTUOSO:
         suffix = "-auth" if authenticated else ""
-        return _with_path(endpoint, [*parent, f"sparql{suffix}"]), _with_path(
-            endpoint, [*parent, f"sparql-graph-crud{suffix}"]
-        )
+        return _with_path(endpoint, [*parent, f"sparql{suffix}"]), _with_path(endpoint, [*parent, f"sparql-graph-crud{suffix}"])
     return None, None

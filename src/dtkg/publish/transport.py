@@ -1,155 +1,231 @@
-"""HTTP to the store: one ``PUT`` (Graph Store Protocol) or one update ``POST`` per graph, via httpx.
+"""HTTP to one store, via httpx: queries, updates and N-Quads posts, with retries and clean errors.
 
-Each call returns ``None`` on success or a :class:`GraphFailure` naming the graph, the URL,
-the status and the server's own words. Only an unreachable server raises (every other
-graph would fail the same way), as a :class:`PublishError` naming the URL.
+Every request is retried after a 5xx answer (unless the profile knows it as the store's final
+word) or a dropped connection, waiting ``backoff`` seconds, then twice that, and so on. A
+request that still fails raises :class:`StoreRefused` (the store answered no: its status and
+its own words) or :class:`StoreUnreachable` (no answer). No message carries a credential:
+URLs lose their user-info and the secret is masked wherever it would appear.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
-from string import Template
+import json
+import re
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from dtkg import __version__
 from dtkg.errors import PublishError
-from dtkg.publish.payload import GraphPayload, chunks
+from dtkg.publish.options import Credentials
 from dtkg.publish.profiles import AuthScheme, StoreProfile
-from dtkg.publish.report import GraphFailure
 
-NTRIPLES = "application/n-triples"
+NQUADS = "application/n-quads"
 SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
-OK_STATUSES = frozenset({200, 201, 204})
+SPARQL_JSON = "application/sparql-results+json"
+NTRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9"
 MESSAGE_LIMIT = 300
+MAX_WAIT = 8.0
 
 
-def open_client(*, timeout: float) -> httpx.Client:
-    """An httpx client with the caller's timeout; credentials are set once the store is known."""
-    return httpx.Client(timeout=timeout, headers={"user-agent": f"dtkg/{__version__}"})
+class StoreRefused(PublishError):
+    """The store answered a request with an error status."""
+
+    def __init__(self, message: str, *, url: str, status: int, store_message: str, fix: str | None) -> None:
+        super().__init__(message, fix=fix)
+        self.url = url
+        self.status = status
+        self.store_message = store_message
+
+    @property
+    def final(self) -> bool:
+        """Whether every further request would be refused alike (credentials, wrong URL)."""
+        return self.status in {401, 403, 404, 405}
 
 
-def credentials(user: str | None, password: str | None, scheme: AuthScheme) -> httpx.Auth | None:
-    """HTTP basic or digest credentials for ``user``, or None to send none."""
-    if user is None:
+class StoreUnreachable(PublishError):
+    """The store did not answer (connection refused or dropped, or no answer in time)."""
+
+
+def public_url(url: str) -> str:
+    """The URL without any user-info, fit to be shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
+class _Bearer(httpx.Auth):
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["authorization"] = self._header
+        yield request
+
+
+def _auth(credentials: Credentials | None, default: AuthScheme) -> httpx.Auth | None:
+    if credentials is None:
         return None
-    auth = httpx.DigestAuth if scheme is AuthScheme.DIGEST else httpx.BasicAuth
-    return auth(user, password or "")
+    scheme = credentials.scheme or default
+    if scheme is AuthScheme.BEARER:
+        return _Bearer(credentials.secret)
+    user = credentials.user or ""
+    return httpx.DigestAuth(user, credentials.secret) if scheme is AuthScheme.DIGEST else httpx.BasicAuth(user, credentials.secret)
 
 
-def probe(client: httpx.Client, endpoint: str) -> httpx.Response:
-    """GET the query endpoint once (its ``Server`` header names the store); unreachable raises."""
-    try:
-        return send(client, "GET", endpoint)
-    except httpx.TimeoutException as exc:
-        raise PublishError(
-            f"{endpoint} did not answer within {client.timeout.read}s",
-            fix="is the SPARQL server running at that address? raise --timeout if it is slow",
-        ) from exc
+@dataclass(kw_only=True)
+class Connection:
+    """An HTTP session with one store: its profile, credentials, timeouts and retry policy."""
 
+    profile: StoreProfile
+    credentials: Credentials | None
+    timeout: float
+    retries: int
+    backoff: float
+    retried: int = 0
+    client: httpx.Client = field(init=False)
 
-def put_graph(client: httpx.Client, graph_store: str, profile: StoreProfile, payload: GraphPayload) -> GraphFailure | None:
-    """Replace one graph with ``PUT {graph_store}?graph=IRI`` (or ``?default``), N-Triples body."""
-    url = graph_url(graph_store, profile, payload)
-    try:
-        response = send(client, "PUT", url, content=payload.ntriples, headers={"content-type": NTRIPLES})
-    except httpx.TimeoutException:
-        return timed_out(payload.graph, url, client.timeout.read)
-    return None if response.status_code in OK_STATUSES else failure(payload.graph, url, response)
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(
+            timeout=self.timeout,
+            headers={"user-agent": f"dtkg/{__version__}"},
+            auth=_auth(self.credentials, self.profile.auth),
+        )
 
+    def close(self) -> None:
+        self.client.close()
 
-def graph_url(graph_store: str, profile: StoreProfile, payload: GraphPayload) -> str:
-    """The Graph Store Protocol URL addressing one graph (``?default`` for the default graph)."""
-    if payload.is_default:
-        return f"{graph_store}{'&' if '?' in graph_store else '?'}default"
-    return str(httpx.URL(graph_store).copy_merge_params({profile.graph_param: payload.graph}))
+    def use(self, profile: StoreProfile) -> None:
+        """Talk to the store as ``profile`` says (its authentication scheme in particular)."""
+        self.profile = profile
+        auth = _auth(self.credentials, profile.auth)
+        if auth is not None:
+            self.client.auth = auth
 
+    # --- requests --------------------------------------------------------------------------
 
-def update_graph(client: httpx.Client, update: str, profile: StoreProfile, payload: GraphPayload) -> tuple[GraphFailure | None, bool]:
-    """Replace one graph with SPARQL Update; (failure or None, whether it took more than one request).
+    def probe(self, url: str) -> httpx.Response:
+        """GET the query endpoint once (its ``Server`` header names the store)."""
+        return self.request("GET", url, accept_any=True)
 
-    One request (``DROP SILENT GRAPH`` + ``INSERT DATA``) when the graph fits the profile's
-    size limit or holds blank nodes (which must not be split); otherwise the first chunk
-    drops and inserts and the rest insert, so the replacement is no longer atomic.
-    """
-    pieces = [payload.ntriples] if payload.has_blank_nodes else chunks(payload.ntriples, profile.max_update_bytes)
-    for index, piece in enumerate(pieces):
+    def select(self, url: str, query: str) -> list[dict[str, dict[str, str]]]:
+        """The bindings of a SELECT query (SPARQL 1.1 Protocol, POST form, JSON results)."""
+        response = self.request("POST", url, data={"query": query}, headers={"accept": SPARQL_JSON})
         try:
-            response = send_update(client, update, profile, update_text(payload, piece, first=index == 0))
-        except httpx.TimeoutException:
-            return timed_out(payload.graph, update, client.timeout.read), len(pieces) > 1
-        if response.status_code not in OK_STATUSES:
-            return failure(payload.graph, update, response, chunk=(index, len(pieces))), len(pieces) > 1
-    return None, len(pieces) > 1
+            return list(json.loads(response.content)["results"]["bindings"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PublishError(
+                f"{public_url(url)} did not answer a SELECT query with SPARQL JSON results ({self.clean(response.text[:120])!r})",
+                fix="--endpoint must be the store's SPARQL query URL",
+            ) from exc
+
+    def construct(self, url: str, query: str) -> bytes:
+        """The N-Triples answer of a CONSTRUCT query."""
+        return self.request("POST", url, data={"query": query}, headers={"accept": NTRIPLES_ACCEPT}).content
+
+    def update(self, url: str, text: str) -> None:
+        """Send one SPARQL Update request (form-encoded where the profile says so)."""
+        if self.profile.update_as_form:
+            self.request("POST", url, data={"update": text})
+        else:
+            self.request("POST", url, content=text.encode("utf-8"), headers={"content-type": SPARQL_UPDATE})
+
+    def post_nquads(self, url: str, body: bytes) -> None:
+        """Add an N-Quads document to the store through its graph store URL."""
+        target = str(httpx.URL(url).copy_merge_params({self.profile.bulk_query: ""})) if self.profile.bulk_query else url
+        self.request("POST", target, content=body, headers={"content-type": NQUADS})
+
+    def request(self, method: str, url: str, *, accept_any: bool = False, **kwargs: Any) -> httpx.Response:
+        """One request, retried with growing waits after a 5xx or a dropped connection."""
+        attempt = 0
+        while True:
+            try:
+                response = self.client.request(method, url, **kwargs)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                raise PublishError(f"cannot send to {public_url(url)}: {self.clean(str(exc))}", fix="check the URL") from None
+            except httpx.TransportError as exc:
+                if attempt >= self.retries:
+                    raise self._unreachable(url, exc) from None
+                self._wait(attempt, None)
+            else:
+                if accept_any or response.is_success:
+                    return response
+                text = self.clean(response.text)
+                if attempt >= self.retries or not self.profile.retry_worthy(response.status_code, text):
+                    raise self._refused(method, url, response, text)
+                self._wait(attempt, response.headers.get("retry-after"))
+            attempt += 1
+
+    # --- errors ----------------------------------------------------------------------------
+
+    def clean(self, text: str) -> str:
+        """``text`` with the secret masked (a store may echo what it was sent)."""
+        if self.credentials is not None and self.credentials.secret:
+            text = text.replace(self.credentials.secret, "***")
+        return text
+
+    def _wait(self, attempt: int, retry_after: str | None) -> None:
+        self.retried += 1
+        delay = min(MAX_WAIT, self.backoff * (2**attempt))
+        if retry_after and retry_after.isdigit():
+            delay = min(MAX_WAIT, max(delay, float(retry_after)))
+        time.sleep(delay)
+
+    def _unreachable(self, url: str, exc: httpx.TransportError) -> StoreUnreachable:
+        if isinstance(exc, httpx.TimeoutException):
+            what = f"no answer within {self.timeout:g}s"
+            fix = "raise --timeout if the store is slow, or check that it is not overloaded"
+        else:
+            what = self.clean(str(exc)) or type(exc).__name__
+            fix = "is the store running at that address? check --endpoint, --update and --graph-store"
+        tries = f" (after {self.retries + 1} attempts)" if self.retries else ""
+        return StoreUnreachable(f"cannot reach {public_url(url)}: {what}{tries}", fix=fix)
+
+    def _refused(self, method: str, url: str, response: httpx.Response, text: str) -> StoreRefused:
+        said = store_words(text) or response.reason_phrase
+        status = response.status_code
+        return StoreRefused(
+            f"{method} {public_url(url)}: HTTP {status}: {said}",
+            url=public_url(url),
+            status=status,
+            store_message=said,
+            fix=fix_for(status, self.profile, authenticated=self.credentials is not None, text=said),
+        )
 
 
-def update_text(payload: GraphPayload, ntriples: bytes, *, first: bool) -> str:
-    """The SPARQL Update replacing (first chunk) or extending (later chunks) the graph."""
-    name = ("replace" if first else "insert") + ("_default" if payload.is_default else "_graph")
-    return query_template(name).substitute(graph=f"<{payload.graph}>", triples=ntriples.decode("utf-8"))
+def store_words(text: str) -> str:
+    """The store's message, on one line and short (Virtuoso's echo of the whole query cut off)."""
+    text = re.split(r"\bSPARQL query:", text, maxsplit=1)[0]
+    text = re.sub(r"<[^>]+>", " ", text) if text.lstrip().startswith("<") else text
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
-def query_template(name: str) -> Template:
-    """A SPARQL file shipped beside this module, as a ``string.Template``."""
-    return Template(files("dtkg.publish").joinpath(f"{name}.rq").read_text(encoding="utf-8"))
-
-
-def send_update(client: httpx.Client, update: str, profile: StoreProfile, text: str) -> httpx.Response:
-    """POST an update directly (``application/sparql-update``) or as a form, as the profile says."""
-    if profile.update_as_form:
-        return send(client, "POST", update, data={"update": text})
-    return send(client, "POST", update, content=text.encode("utf-8"), headers={"content-type": SPARQL_UPDATE})
-
-
-def send(client: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
-    """One request; an unreachable server raises a :class:`PublishError` naming the URL.
-
-    A read or write timeout is left to the caller (``httpx.TimeoutException``): it concerns
-    one graph, and the others may still go through.
-    """
-    try:
-        return client.request(method, url, **kwargs)  # type: ignore[arg-type]
-    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        raise PublishError(
-            f"cannot reach {url}: {exc or type(exc).__name__}",
-            fix="is the SPARQL server running at that address? check --endpoint, or give --graph-store URL / --update URL",
-        ) from exc
-    except httpx.TimeoutException:
-        raise
-    except httpx.TransportError as exc:
-        raise PublishError(
-            f"{method} {url} failed: {exc or type(exc).__name__}",
-            fix="is the SPARQL server running at that address? check --endpoint, or give --graph-store URL / --update URL",
-        ) from exc
-
-
-def timed_out(graph: str, url: str, timeout: float | None) -> GraphFailure:
-    """The failure recorded when the server did not answer within the timeout."""
-    return GraphFailure(
-        graph=graph,
-        url=url,
-        status=None,
-        message=f"no answer within {timeout}s",
-        fix="raise --timeout, or check that the server is not overloaded",
-    )
-
-
-def failure(graph: str, url: str, response: httpx.Response, *, chunk: tuple[int, int] | None = None) -> GraphFailure:
-    """A :class:`GraphFailure` from an error reply: status, the server's words and the likely fix."""
-    text = " ".join(response.text.split())[:MESSAGE_LIMIT] or response.reason_phrase
-    if chunk is not None and chunk[1] > 1:
-        text = f"{text} (chunk {chunk[0] + 1} of {chunk[1]}; the graph is now incomplete on the server)"
-    return GraphFailure(graph=graph, url=url, status=response.status_code, message=text, fix=fix_for(response.status_code))
-
-
-def fix_for(status: int) -> str:
+def fix_for(status: int, profile: StoreProfile, *, authenticated: bool, text: str = "") -> str:
     """What usually cures an HTTP error status from a store."""
-    if status in {401, 403}:
-        return "give --user and --password of an account allowed to write (Virtuoso: digest auth, SPARQL_UPDATE role)"
+    if not authenticated and ("No permission" in text or "SR186" in text):
+        return (
+            "this store lets only accounts allowed to update write (Virtuoso: the SPARQL_UPDATE role, e.g. dba): "
+            "give --user and --password-env VAR or --password-file FILE"
+        )
+    if status == 401:
+        if not authenticated:
+            return "the store wants credentials: give --user and --password-env VAR or --password-file FILE (or --token-env VAR)"
+        return "the store refused these credentials: check --user and the password (or token) the options point at, and --auth"
+    if status == 403:
+        return "this account may not write here: use an account allowed to update (Virtuoso: one with the SPARQL_UPDATE role, such as dba)"
     if status in {404, 405, 501}:
-        return "this URL does not accept writes: give the right --graph-store URL (Oxigraph …/store, Fuseki …/DATASET/data, Virtuoso …/sparql-graph-crud-auth) or --update URL"
+        return (
+            "this URL does not take writes: give the right --update URL (Oxigraph …/update, Fuseki …/DATASET/update, "
+            "Virtuoso …/sparql-auth) or --graph-store URL (Oxigraph …/store, Fuseki …/DATASET/data)"
+        )
     if status == 413:
-        return "the graph is too large for one request to this server: raise its request size limit"
+        return "the request is too large for this store: raise its request size limit"
     if status == 400:
-        return "the server rejected the data; check the server's message and its RDF/SPARQL support"
-    return "see the server's log"
+        return "the store rejected the request; its message above says why"
+    return "see the store's log"

@@ -1,84 +1,99 @@
-"""Read back what the store holds: triples per graph, counted with SELECT queries via SPARQLWrapper."""
+"""Read graphs back from the store and compare them with the dataset, term by term.
+
+Terms are compared as RDF defines their equality of value where stores are known to rewrite
+the lexical form: language tags without regard to case, and booleans and numbers by value
+(Virtuoso keeps ``"1.50"^^xsd:decimal`` as ``"1.5"``). Every other difference is reported.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from urllib.error import URLError
+from decimal import Decimal, InvalidOperation
 
-from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+import pyoxigraph as ox
 
-from dtkg import __version__
 from dtkg.errors import PublishError
-from dtkg.publish.profiles import AuthScheme
+from dtkg.publish import sparql
+from dtkg.publish.dataset import DatasetIndex, GraphEntry
 from dtkg.publish.report import DEFAULT_GRAPH, GraphFailure
-from dtkg.publish.transport import query_template
+from dtkg.publish.transport import Connection
 
-GRAPHS_PER_QUERY = 200
+PAGE = 5_000
+XSD = "http://www.w3.org/2001/XMLSchema#"
+NUMERIC = {f"{XSD}{name}" for name in ("integer", "decimal", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+FLOATING = {f"{XSD}double", f"{XSD}float"}
+BOOLEAN = f"{XSD}boolean"
 
-
-def remote_counts(
-    endpoint: str,
-    graphs: Sequence[str],
-    *,
-    user: str | None,
-    password: str | None,
-    auth: AuthScheme,
-    timeout: float,
-) -> dict[str, int]:
-    """Triples the store at ``endpoint`` holds in each of ``graphs`` (0 for a graph it lacks)."""
-    client = _client(endpoint, user=user, password=password, auth=auth, timeout=timeout)
-    counts = {g: 0 for g in graphs}
-    named = [g for g in graphs if g != DEFAULT_GRAPH]
-    for batch in _batches(named, GRAPHS_PER_QUERY):
-        values = " ".join(f"<{g}>" for g in batch)
-        for row in _select(client, query_template("count_graphs").substitute(graphs=values)):
-            counts[row["g"]["value"]] = int(row["triples"]["value"])
-    if DEFAULT_GRAPH in counts:
-        rows = _select(client, query_template("count_default").substitute())
-        counts[DEFAULT_GRAPH] = int(rows[0]["triples"]["value"]) if rows else 0
-    return counts
+Key = tuple[str, str, str]
 
 
-def mismatches(url: str, expected: dict[str, int], found: dict[str, int]) -> list[GraphFailure]:
-    """A failure for each graph whose remote triple count differs from the dataset's."""
-    return [
-        GraphFailure(
-            graph=graph,
-            url=url,
-            status=None,
-            message=f"the server holds {found.get(graph, 0)} triples, the dataset {count}",
-            fix="publish again; if it persists, the store rewrites literals or shares graphs (union default graph?)",
-        )
-        for graph, count in expected.items()
-        if found.get(graph, 0) != count
-    ]
+def read_back(connection: Connection, endpoint: str, index: DatasetIndex, graphs: list[str]) -> tuple[list[str], list[GraphFailure]]:
+    """(graphs read back equal, failures for the others) — each read a page of triples at a time."""
+    entries = index.by_name()
+    equal: list[str] = []
+    failures: list[GraphFailure] = []
+    for graph in graphs:
+        entry = entries[graph]
+        try:
+            remote = _remote(connection, endpoint, entry)
+        except PublishError as exc:
+            failures.append(GraphFailure(graph=graph, message=f"cannot read it back: {exc.message}", url=endpoint))
+            continue
+        difference = _difference(_local(index, entry), remote)
+        if difference is None:
+            equal.append(graph)
+        else:
+            failures.append(GraphFailure(graph=graph, message=difference, url=endpoint, fix="publish again; if it persists, the store rewrites these terms"))
+    return equal, failures
 
 
-def _client(endpoint: str, *, user: str | None, password: str | None, auth: AuthScheme, timeout: float) -> SPARQLWrapper:
-    client = SPARQLWrapper(endpoint, agent=f"dtkg/{__version__}")
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(max(1, round(timeout)))
-    if user is not None:
-        client.setHTTPAuth(DIGEST if auth is AuthScheme.DIGEST else BASIC)
-        client.setCredentials(user, password or "")
-    return client
-
-
-def _select(client: SPARQLWrapper, query: str) -> list[dict[str, dict[str, str]]]:
-    """The bindings of one SELECT; any failure is a :class:`PublishError` naming the endpoint."""
-    client.setQuery(query)
+def canonical(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's comparison key: its N-Triples form, lexical forms normalised where RDF allows."""
+    if not isinstance(term, ox.Literal):
+        return str(term)
+    if term.language:
+        return str(ox.Literal(term.value, language=term.language.lower()))
+    datatype = term.datatype.value
+    value = term.value.strip()
     try:
-        result = client.queryAndConvert()
-    except (SPARQLWrapperException, URLError, OSError, ValueError) as exc:
-        raise PublishError(
-            f"cannot verify at {client.endpoint}: {' '.join(str(exc).split())[:300]}",
-            fix="check --endpoint (the SPARQL query URL), or publish without verification",
-        ) from exc
-    return list(result["results"]["bindings"])  # type: ignore[index]
+        if datatype == BOOLEAN:
+            value = "true" if value in {"true", "1"} else "false" if value in {"false", "0"} else value
+        elif datatype in NUMERIC:
+            value = str(Decimal(value).normalize()) if "." in value else str(int(value))
+        elif datatype in FLOATING:
+            value = repr(float(value))
+    except (InvalidOperation, ValueError):
+        pass
+    return str(ox.Literal(value, datatype=term.datatype))
 
 
-def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _key(triple: ox.Triple) -> Key:
+    return canonical(triple.subject), canonical(triple.predicate), canonical(triple.object)
+
+
+def _local(index: DatasetIndex, entry: GraphEntry) -> set[Key]:
+    quads = ox.parse(index.read(entry), format=ox.RdfFormat.N_QUADS)
+    return {_key(quad.triple) for quad in quads}
+
+
+def _remote(connection: Connection, endpoint: str, entry: GraphEntry) -> set[Key]:
+    keys: set[Key] = set()
+    offset = 0
+    while True:
+        if entry.graph == DEFAULT_GRAPH:
+            query = sparql.render("read_default.rq", limit=str(PAGE), offset=str(offset))
+        else:
+            query = sparql.render("read_graph.rq", graph=sparql.iri(entry.graph), limit=str(PAGE), offset=str(offset))
+        page = list(ox.parse(connection.construct(endpoint, query), format=ox.RdfFormat.N_TRIPLES))
+        keys |= {_key(triple) for triple in page}
+        if len(page) < PAGE:
+            return keys
+        offset += PAGE
+
+
+def _difference(local: set[Key], remote: set[Key]) -> str | None:
+    """None when equal, else a short account of what differs."""
+    if local == remote:
+        return None
+    missing, extra = sorted(local - remote), sorted(remote - local)
+    example = (" e.g. missing " + " ".join(missing[0])) if missing else (" e.g. unexpected " + " ".join(extra[0]))
+    return f"read back {len(remote)} triples for {len(local)} sent: {len(missing)} missing, {len(extra)} unexpected;{example}"
