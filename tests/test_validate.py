@@ -25,7 +25,7 @@ from dtkg import resources
 from dtkg.cli import main
 from dtkg.pipeline import build
 from dtkg.settings import Settings
-from dtkg.validate import Severity, Validator, validate_dataset
+from dtkg.validate import CrossArticle, Severity, Validator, validate_dataset
 from dtkg.validate.cli import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -445,3 +445,201 @@ def test_both_engines_write_the_same_report(fmt: str, clean: Path, tmp_path: Pat
 def test_unknown_engine_is_a_usage_error(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _validate(capsys, str(clean), "--shacl-engine", "jena")
     assert code == 2 and out == "" and "--shacl-engine" in err
+
+
+# ---------------------------------------------------------------- incremental cross-article validation
+
+
+def _slots(store: ox.Store, validator: Validator) -> dict[str, bytes]:
+    """Each named graph's projection, under the graph's IRI: what a build feeds CrossArticle."""
+    return {g.value: validator.projection(list(store.quads_for_pattern(None, None, None, g)))
+            for g in store.named_graphs()}
+
+
+def _cross_run(validator: Validator, slots: dict[str, bytes], state: Path | None):  # type: ignore[no-untyped-def]
+    cross = CrossArticle(validator, state_dir=state, key="test")
+    try:
+        for slot, projection in slots.items():
+            cross.add(slot, projection)
+        return cross.finish(), cross.stats
+    finally:
+        cross.close()
+
+
+def _assert_same(incremental, cold) -> None:  # type: ignore[no-untyped-def]
+    assert incremental.findings == cold.findings
+    assert incremental.targeted == cold.targeted and incremental.per_graph == cold.per_graph
+
+
+@pytest.fixture(scope="module")
+def cross_validator() -> Validator:
+    return Validator()
+
+
+def test_cross_article_run_equals_the_whole_union_at_once(clean: Path, tmp_path: Path,
+                                                          cross_validator: Validator) -> None:
+    """Batched on the nodes within reach, the cross-article shapes give what they give on the whole union."""
+    for corruption in (unknown_concept, successor_overlap):
+        path, _broken = _corrupt(clean, corruption, tmp_path)
+        store = load(path)
+        run, stats = _cross_run(cross_validator, _slots(store, cross_validator), None)
+        whole = cross_validator.validate_cross(store)
+        assert run.findings == whole.findings and run.findings
+        assert run.targeted == whole.targeted and stats is not None and stats.mode == "cold"
+
+
+def test_one_changed_article_is_rechecked_alone_and_the_run_equals_a_cold_one(
+        clean: Path, tmp_path: Path, cross_validator: Validator) -> None:
+    state = tmp_path / "state"
+    before = _slots(load(clean), cross_validator)
+    first, stats = _cross_run(cross_validator, before, state)
+    assert stats.mode == "cold" and stats.rechecked > 50
+    path, broken = _corrupt(clean, unknown_concept, tmp_path)
+    after = _slots(load(path), cross_validator)
+    changed = [s for s in after if after[s] != before.get(s)]
+    assert changed == [broken.graph]
+    incremental, stats = _cross_run(cross_validator, after, state)
+    cold, _ = _cross_run(cross_validator, after, None)
+    _assert_same(incremental, cold)
+    assert stats.mode == "incremental" and stats.changed == 1 and 0 < stats.rechecked < 10
+    assert [f.focus for f in incremental.findings if f.shape.endswith("ScopeConcept-concept")] == [broken.focus]
+    back, stats = _cross_run(cross_validator, before, state)  # and the fix goes away again
+    _assert_same(back, first)
+    assert stats.mode == "incremental" and not [f for f in back.findings if f.focus == broken.focus
+                                                and f.shape.endswith("ScopeConcept-concept")]
+
+
+def test_a_change_in_one_article_rechecks_a_focus_node_of_another(clean: Path, tmp_path: Path,
+                                                                  cross_validator: Validator) -> None:
+    """A successor's validity start, stated in another article, breaks the unit's timeline there."""
+    store = load(clean)
+    r = _one(store, """SELECT ?g ?x ?v ?d WHERE { GRAPH ?g { ?x dtkg:successor ?v ; dtkg:validUntil ?d ;
+        a <https://w3id.org/dtkg/ontology#Province> } }""")
+    other = next(g.value for g in sorted(store.named_graphs(), key=str) if "/graph/article/" in g.value and g.value != r["g"])
+    state = tmp_path / "state"
+    _cross_run(cross_validator, _slots(store, cross_validator), state)
+    store.update(PREFIXES + f'INSERT DATA {{ GRAPH <{other}> {{ <{r["v"]}> dtkg:validFrom "{r["d"]}"^^xsd:date }} }}')
+    slots = _slots(store, cross_validator)
+    incremental, stats = _cross_run(cross_validator, slots, state)
+    cold, _ = _cross_run(cross_validator, slots, None)
+    _assert_same(incremental, cold)
+    assert stats.mode == "incremental" and stats.changed == 1
+    assert any(f.focus == r["x"] and f.shape.endswith("SuccessorTimelineShape") for f in incremental.findings)
+
+
+def test_random_changes_over_many_runs_always_equal_a_cold_run(clean: Path, tmp_path: Path,
+                                                               cross_validator: Validator) -> None:
+    """Triples dropped, moved between articles, added from other datasets; articles removed and added back."""
+    import random
+
+    rng = random.Random(11)
+    extra = []
+    for corruption in (unknown_concept, successor_overlap, member_not_person):
+        path, _broken = _corrupt(clean, corruption, tmp_path)
+        extra += ox.parse(b"".join(_slots(load(path), cross_validator).values()), format=ox.RdfFormat.N_TRIPLES)
+    current = {s: list(ox.parse(p, format=ox.RdfFormat.N_TRIPLES)) for s, p in _slots(load(clean), cross_validator).items()}
+    parked: dict[str, list[ox.Triple]] = {}
+    state = tmp_path / "state"
+    rounds = 0
+    for round_ in range(12):
+        for _ in range(rng.randint(1, 4)):
+            slot = rng.choice(sorted(current))
+            action = rng.choice(["drop", "move", "add", "remove", "restore"])
+            if action == "drop" and current[slot]:
+                current[slot].remove(rng.choice(current[slot]))
+            elif action == "move" and current[slot]:
+                triple = rng.choice(current[slot])
+                current[slot].remove(triple)
+                current[rng.choice(sorted(current))].append(triple)
+            elif action == "add":
+                current[slot].append(rng.choice(extra))
+            elif action == "remove" and len(current) > 3 and "/graph/article/" in slot:
+                parked[slot] = current.pop(slot)
+            elif action == "restore" and parked:
+                name = rng.choice(sorted(parked))
+                current[name] = parked.pop(name)
+        slots = {s: ox.serialize(sorted(set(t), key=str), format=ox.RdfFormat.N_TRIPLES) for s, t in current.items()}
+        incremental, stats = _cross_run(cross_validator, slots, state)
+        cold, _ = _cross_run(cross_validator, slots, None)
+        _assert_same(incremental, cold)
+        assert stats.mode == ("cold" if round_ == 0 else "incremental")
+        rounds += 1
+    assert rounds == 12
+
+
+def test_a_missing_or_interrupted_state_means_a_cold_run(clean: Path, tmp_path: Path,
+                                                         cross_validator: Validator) -> None:
+    state = tmp_path / "state"
+    slots = _slots(load(clean), cross_validator)
+    first, _ = _cross_run(cross_validator, slots, state)
+    (state / "state.pickle").unlink()  # as if the last run stopped half-way
+    again, stats = _cross_run(cross_validator, slots, state)
+    _assert_same(again, first)
+    assert stats.mode == "cold"
+    shutil.rmtree(state / "store")  # the store gone, the state file left
+    again, stats = _cross_run(cross_validator, slots, state)
+    _assert_same(again, first)
+    assert stats.mode == "cold"
+    other = CrossArticle(cross_validator, state_dir=state, key="another model")
+    try:
+        for slot, projection in slots.items():
+            other.add(slot, projection)
+        other.finish()
+        assert other.stats is not None and other.stats.mode == "cold"
+    finally:
+        other.close()
+
+
+REACH_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:Type a sh:NodeShape ; sh:targetClass ex:C ; sh:datatype ex:x .
+ex:Class a sh:NodeShape ; sh:targetClass ex:C ; sh:not [ sh:class ex:D ] .
+ex:Two a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:class ex:D ] .
+ex:Three a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:class ex:D ] .
+ex:Nested a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:Two ] .
+ex:Inverse a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ] .
+ex:Star a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] .
+ex:Loop a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:Loop ] .
+ex:Sparql a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select
+    "SELECT $this WHERE { $this <http://example.org/p> ?x . ?x <http://example.org/q> ?y }" ] .
+ex:Loose a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select
+    "SELECT $this WHERE { $this <http://example.org/p> ?x . ?y <http://example.org/q> ?x }" ] .
+ex:AnyPredicate a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?x }" ] .
+"""
+
+
+@pytest.mark.parametrize("shape, expected", [
+    ("Type", 0), ("Class", 1), ("Two", 2), ("Three", 3), ("Nested", 3), ("Inverse", None), ("Star", None),
+    ("Loop", None), ("Sparql", 2), ("Loose", None), ("AnyPredicate", None),
+])
+def test_reach_of_a_shape(shape: str, expected: int | None) -> None:
+    """How many levels of nodes' triples a shape reads from its focus node; None when unbounded."""
+    from dtkg.validate.reach import reach
+
+    shapes = rdflib.Graph().parse(data=REACH_SHAPES, format="turtle")
+    assert reach(shapes, [rdflib.URIRef("http://example.org/" + shape)]) == expected
+
+
+def test_dtkg_cross_article_shapes_read_two_levels(cross_validator: Validator) -> None:
+    assert cross_validator.cross_reach == 2
+
+
+def test_a_rebuild_after_one_change_reports_exactly_what_a_cold_build_does(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "examples" / "articles", articles)
+    settings = Settings(cache_dir=tmp_path / "cache", workers=1)
+    build([articles], output=tmp_path / "warm" / "kg.nq", settings=settings)
+    first = sorted(articles.glob("*.txt"))[1]
+    first.write_text(first.read_text(encoding="utf-8").replace("chuyển đổi số", "chuyển đổi số quốc gia", 1),
+                     encoding="utf-8")
+    warm = build([articles], output=tmp_path / "warm" / "kg.nq", settings=settings)
+    cold = build([articles], output=tmp_path / "cold" / "kg.nq",
+                 settings=Settings(cache_dir=tmp_path / "fresh", workers=1))
+    assert (warm.processed, warm.reused) == (1, len(cold.built) - 1)
+    assert warm.validation is not None and cold.validation is not None
+    assert sorted(warm.validation.findings, key=lambda f: f.sort_key()) == \
+        sorted(cold.validation.findings, key=lambda f: f.sort_key())
+    assert warm.validation.targeted == cold.validation.targeted
+    assert warm.validation.per_graph == cold.validation.per_graph
+    assert (tmp_path / "warm" / "kg.nq.validation.txt").read_text(encoding="utf-8").replace("/warm/", "/") == \
+        (tmp_path / "cold" / "kg.nq.validation.txt").read_text(encoding="utf-8").replace("/cold/", "/")

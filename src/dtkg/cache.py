@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from dtkg import resources
 from dtkg.settings import Settings
@@ -19,10 +20,19 @@ from dtkg.store import atomic_writer
 
 if TYPE_CHECKING:
     from dtkg.ingest import Source
-    from dtkg.pipeline import ArticleResult
 
 
-class Cache:
+class Entry(Protocol):
+    """What the cache keeps: a frozen dataclass that says whether it failed and whether it came from the cache."""
+
+    error: str | None
+    cached: bool
+
+
+E = TypeVar("E", bound=Entry)
+
+
+class Cache(Generic[E]):
     def __init__(self, root: Path, *, settings: Settings) -> None:
         self.root = root
         self.salt = json.dumps([resources.model_fingerprint(), settings.base_iri, settings.validate, settings.shacl_engine.value,
@@ -53,7 +63,7 @@ class Cache:
         key = self._key(source)
         return key is not None and self._path(key).is_file()
 
-    def get(self, source: "Source") -> "ArticleResult | None":
+    def get(self, source: "Source") -> E | None:
         key = self._key(source)
         if key is None:
             return None
@@ -63,11 +73,9 @@ class Cache:
                 result = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
-        from dataclasses import replace
+        return replace(result, cached=True)  # type: ignore[type-var]
 
-        return replace(result, cached=True)
-
-    def put(self, source: "Source", result: "ArticleResult") -> None:
+    def put(self, source: "Source", result: E) -> None:
         key = self._key(source)
         if key is None or result.error:
             return

@@ -25,10 +25,8 @@ from dtkg.ingest import Source, discover, read
 from dtkg.mapping import Mapper
 from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_dataset
-from dtkg.validate import Finding, Severity, ValidationRun, Validator
-from dtkg.validate.context import build_context
-from dtkg.validate.engine import graph_name, graph_quads
-from dtkg.validate.report import ReportFormat, render
+from dtkg.validate import (ArticleCheck, CrossArticle, ReportContext, ReportFormat, Severity, ValidationRun, Validator,
+                           build_context, render_report, validate_article)
 
 
 @dataclass(frozen=True)
@@ -38,8 +36,7 @@ class ArticleResult:
     source: str
     key: str
     nquads: str = ""
-    findings: tuple[Finding, ...] = ()
-    targeted: tuple[tuple[str, int], ...] = ()
+    check: ArticleCheck | None = None
     error: str | None = None
     cached: bool = False
 
@@ -80,14 +77,9 @@ class _Worker:
             quads = self.mapper.map(extractions, base=self.settings.base_iri, builder=self.builder)
         except DtkgError as exc:
             return ArticleResult(source.name, source.key, error=str(exc))
-        findings: tuple[Finding, ...] = ()
-        targeted: tuple[tuple[str, int], ...] = ()
-        if self.validator is not None:
-            graph = iris.article_graph(self.settings.base_iri, source.key)
-            run = self.validator.validate_graph([q for q in quads if q.graph_name.value == graph], graph=graph)
-            findings, targeted = run.findings, tuple(sorted(run.targeted.items()))
+        check = validate_article(quads, validator=self.validator) if self.validator is not None else None
         text = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-        return ArticleResult(source.name, source.key, text, findings, targeted)
+        return ArticleResult(source.name, source.key, text, check)
 
 
 _WORKER: _Worker | None = None
@@ -121,7 +113,7 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
     if not sources and not bad_inputs:
         raise UsageError("no article files found in the inputs", path=", ".join(map(str, inputs)),
                          fix="pass .txt or .jsonl files, or folders holding them")
-    cache = Cache(settings.cache_dir or output.parent / ".dtkg-cache", settings=settings)
+    cache: Cache[ArticleResult] = Cache(settings.cache_dir or output.parent / ".dtkg-cache", settings=settings)
     built: list[ArticleResult] = []
     failed = [ArticleResult(e.path or "?", "", error=str(e)) for e in bad_inputs]
     try:
@@ -132,6 +124,7 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
                          fix="choose an output path in a writable folder") from exc
     tmp = Path(tmp_name)
     processed = reused = 0
+    checks = _Checks(settings, cache) if settings.validate else None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(ox.serialize(reference_quads(settings.base_iri), format=ox.RdfFormat.N_QUADS).decode("utf-8"))
@@ -142,19 +135,23 @@ def build(inputs: list[Path], *, output: Path, settings: Settings,
                     failed.append(result)
                     continue
                 out.write(result.nquads)
-                built.append(replace(result, nquads=""))  # keep the findings, not the text
+                if checks is not None:
+                    checks.add(result)
+                built.append(replace(result, nquads="", check=None))  # validation is collected in checks
                 processed += not result.cached
                 reused += result.cached
         if not built:
             raise IngestError("no input could be read as an article", path=", ".join(map(str, inputs)),
                               fix="see the errors above for each file")
-        validation, report_path = _finish(tmp, output, fmt, settings, built)
+        validation, report_path = _finish(tmp, output, fmt, checks, sources)
     finally:
         tmp.unlink(missing_ok=True)
+        if checks is not None:
+            checks.close()
     return BuildReport(output, report_path, tuple(built), tuple(failed), validation, processed, reused, tuple(notes))
 
 
-def _results(sources: list[Source], settings: Settings, cache: Cache) -> Iterator[ArticleResult]:
+def _results(sources: list[Source], settings: Settings, cache: Cache[ArticleResult]) -> Iterator[ArticleResult]:
     """Results in source order, streamed: cached ones from the cache, the rest from the workers."""
     pending = [s for s in sources if not cache.has(s)]
     fresh = _fresh(pending, settings)
@@ -182,20 +179,13 @@ def _fresh(pending: list[Source], settings: Settings) -> Iterator[ArticleResult]
             yield worker.process(source)
 
 
-def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
-            built: list[ArticleResult]) -> tuple[ValidationRun | None, Path | None]:
-    """Validate what only the whole dataset shows, move the dataset into place, write the report.
-
-    N-Quads are moved into place as streamed; validation reads only the working set it needs
-    (metadata and reference graphs, types, labels, evidence and what the cross-article shapes
-    name), so memory follows that working set, not the number of articles.
-    """
+def _finish(tmp: Path, output: Path, fmt: DatasetFormat, checks: "_Checks | None",
+            sources: list[Source]) -> tuple[ValidationRun | None, Path | None]:
+    """Validate what only the whole dataset shows, move the dataset into place, write the report."""
     validation = report = None
-    if settings.validate:
-        validator = Validator(engine=settings.shacl_engine)
-        working = _working_set(tmp, validator, settings)
-        validation = _validate_whole(working, validator, settings, built)
-        report = _write_report(output, working, validation)
+    if checks is not None:
+        validation, context = checks.finish(sources)
+        report = _write_report(output, validation, context)
     if fmt is DatasetFormat.NQUADS:
         umask = os.umask(0)
         os.umask(umask)
@@ -210,51 +200,61 @@ def _finish(tmp: Path, output: Path, fmt: DatasetFormat, settings: Settings,
     return validation, report
 
 
-_WORKING_PREDICATES = frozenset({
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#subClassOf",
-    "https://schema.org/name", "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel", "https://schema.org/headline",
-    iris.ONTOLOGY + "evidence", iris.ONTOLOGY + "teaserOf", iris.ONTOLOGY + "sourceName", iris.ONTOLOGY + "articleGraph",
-    "http://www.w3.org/ns/oa#hasSelector", "http://www.w3.org/ns/oa#hasSource", "http://www.w3.org/ns/oa#exact",
-    "http://www.w3.org/ns/oa#start", "http://www.w3.org/ns/oa#end",
-})
+class _Checks:
+    """Validation on the parent's side: each article's check collected as it streams by, the
+    cross-article shapes fed its projection (their state kept in the cache, so a rebuild
+    rechecks only what changed), then the reference graph and the cross-article run."""
+
+    def __init__(self, settings: Settings, cache: Cache[ArticleResult]) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.validator = Validator(engine=settings.shacl_engine)
+        self.cross = CrossArticle(self.validator, state_dir=cache.root / "cross-article", key=cache.salt)
+        self.runs: list[ValidationRun] = []
+        self.contexts: list[ReportContext] = []
+
+    def add(self, result: ArticleResult) -> None:
+        check = result.check
+        if check is None:  # an entry cached by a build without validation: never, the cache key says so
+            raise DtkgError(f"no validation result for {result.source}", fix="delete the cache folder")
+        self.runs.append(check.run)
+        self.contexts.append(check.context)
+        self.cross.add(iris.article_graph(self.settings.base_iri, result.key), check.projection,
+                       check.projection_digest)
+
+    def finish(self, sources: list[Source]) -> tuple[ValidationRun, ReportContext]:
+        reference = iris.reference_graph(self.settings.base_iri)
+        quads = reference_quads(self.settings.base_iri)
+        reference_run = self.validator.validate_graph(quads, graph=reference)
+        self.runs.append(reference_run)
+        self.contexts.append(build_context(_store(quads), reference_run))
+        self.cross.add(reference, self.validator.projection(quads))
+        cross = self.cross.finish()
+        run = ValidationRun.combine([*self.runs, cross])
+        by_graph = {iris.article_graph(self.settings.base_iri, s.key): s for s in sources}
+
+        def load(slot: str) -> list[ox.Quad]:
+            if slot == reference:
+                return quads
+            cached = self.cache.get(by_graph[slot])
+            return list(ox.parse(cached.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if cached else []
+
+        return run, ReportContext.merge([*self.contexts, self.cross.report_context(run, load)])
+
+    def close(self) -> None:
+        self.cross.close()
 
 
-def _working_set(tmp: Path, validator: Validator, settings: Settings) -> ox.Store:
-    """The part of the streamed dataset that whole-dataset validation and its report read."""
-    cross = validator.shapes.cross_predicates
-    keep_graphs = {iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)}
+def _store(quads: list[ox.Quad]) -> ox.Store:
     store = ox.Store()
-    if cross is None:
-        store.bulk_load(path=str(tmp), format=ox.RdfFormat.N_QUADS)
-        return store
-    wanted = _WORKING_PREDICATES | set(cross)
-    batch: list[ox.Quad] = []
-    for quad in ox.parse(path=str(tmp), format=ox.RdfFormat.N_QUADS):
-        if quad.predicate.value in wanted or quad.graph_name.value in keep_graphs:
-            batch.append(quad)
-            if len(batch) >= 50_000:
-                store.extend(batch)
-                batch = []
-    store.extend(batch)
+    store.extend(quads)
     return store
 
 
-def _validate_whole(store: ox.Store, validator: Validator, settings: Settings, built: list[ArticleResult]) -> ValidationRun:
-    """Article graphs were validated in the workers; here the metadata and reference graphs, and
-    the cross-article shapes over the union."""
-    runs = [ValidationRun(r.findings, dict(r.targeted)) for r in built]
-    for name in (iris.meta_graph(settings.base_iri), iris.reference_graph(settings.base_iri)):
-        graph = ox.NamedNode(name)
-        runs.append(validator.validate_graph(graph_quads(store, graph), graph=graph_name(graph)))
-    runs.append(validator.validate_cross(store))
-    return ValidationRun.combine(runs)
-
-
-def _write_report(output: Path, store: ox.Store, validation: ValidationRun) -> Path:
+def _write_report(output: Path, validation: ValidationRun, context: ReportContext) -> Path:
     """The human-readable validation report, beside the dataset."""
     path = output.with_name(output.name + ".validation.txt")
-    context = build_context(store, validation, dataset=str(output))
+    context = ReportContext.merge([context], dataset=str(output))
     with atomic_writer(path, "w") as handle:
-        handle.write(render(validation, ReportFormat.TEXT, context=context))
+        handle.write(render_report(validation, ReportFormat.TEXT, context=context))
     return path

@@ -14,10 +14,7 @@ import pyoxigraph as ox
 from dtkg.errors import UsageError, ValidationError
 from dtkg.settings import ShaclEngine
 from dtkg.store import rdf_format
-from dtkg.validate.context import build_context
-from dtkg.validate.engine import Validator, validate_dataset
-from dtkg.validate.report import ReportFormat, render
-from dtkg.validate.results import Severity, ValidationRun
+from dtkg.validate import ReportFormat, Severity, ValidationRun, Validator, build_context, render_report, validate_dataset
 
 
 def run_validate(dataset: Path, *, shapes: Path | None, fmt: str, fail_on: str,
@@ -35,7 +32,7 @@ def run_validate(dataset: Path, *, shapes: Path | None, fmt: str, fail_on: str,
     run = validate_dataset(store, validator)
     _guard_nothing_checked(run, Path(dataset), validator)
     context = build_context(store, run, dataset=str(dataset))
-    return render(run, report_format, context=context, threshold=threshold), run.fails(threshold)
+    return render_report(run, report_format, context=context, threshold=threshold), run.fails(threshold)
 
 
 def load(path: Path) -> ox.Store:

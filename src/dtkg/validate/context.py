@@ -2,27 +2,35 @@
 
 For each finding: the article graph it belongs to and that article's source file (from
 the metadata graph, ``dtkg:sourceName``), the focus node's and the value's labels, and
-the evidence sentence with its offsets (and so its line and column in the text).
+the evidence sentence with its offsets (and so its line and column in the text). Looked
+up with pyoxigraph's quad patterns, in whatever store holds the data: one article's
+quads in a build worker, a whole dataset in ``dtkg validate``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from dtkg.validate.results import DEFAULT_GRAPH, WHOLE_DATASET, Finding, ValidationRun
 
-_PREFIXES = """
-PREFIX dtkg: <https://w3id.org/dtkg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-_CHUNK = 400
-_LABEL_PROPERTIES = ("schema:name", "rdfs:label", "skos:prefLabel", "schema:headline")
+_DTKG = "https://w3id.org/dtkg/ontology#"
+_OA = "http://www.w3.org/ns/oa#"
+_LABEL_PROPERTIES = tuple(ox.NamedNode(p) for p in (
+    "https://schema.org/name", "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "https://schema.org/headline"))
+_SOURCE_NAME = ox.NamedNode(_DTKG + "sourceName")
+_ARTICLE_GRAPH = ox.NamedNode(_DTKG + "articleGraph")
+_TEASER_OF = ox.NamedNode(_DTKG + "teaserOf")
+_EVIDENCE = ox.NamedNode(_DTKG + "evidence")
+_HAS_SELECTOR = ox.NamedNode(_OA + "hasSelector")
+_HAS_SOURCE = ox.NamedNode(_OA + "hasSource")
+_EXACT = ox.NamedNode(_OA + "exact")
+_START = ox.NamedNode(_OA + "start")
+_END = ox.NamedNode(_OA + "end")
+_TEXT = ox.NamedNode("https://schema.org/text")
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,22 @@ class ReportContext:
             found = self.evidence.get(finding.value)
         return found
 
+    @classmethod
+    def merge(cls, contexts: Iterable["ReportContext"], *, dataset: str | None = None) -> "ReportContext":
+        """One context from many (the first answer for a node wins)."""
+        sources: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        evidence: dict[str, Evidence] = {}
+        graphs: dict[str, str] = {}
+        teasers: set[str] = set()
+        for ctx in contexts:
+            for mine, theirs in ((sources, ctx.sources), (labels, ctx.labels), (evidence, ctx.evidence),
+                                 (graphs, ctx.graphs)):
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)  # type: ignore[attr-defined]
+            teasers |= ctx.teasers
+        return cls(sources, labels, evidence, graphs, frozenset(teasers), dataset)
+
     def region_known(self, finding: Finding) -> bool:
         """True when the evidence's line and column in the source file are known (not a teaser)."""
         ev = self.evidence_for(finding)
@@ -74,123 +98,112 @@ class ReportContext:
 
 def build_context(store: ox.Store, run: ValidationRun, *, dataset: str | None = None) -> ReportContext:
     """Look up, in the dataset, what the findings of ``run`` need to be reported well."""
-    focus = sorted({f.focus for f in run.findings})
-    values = sorted({f.value for f in run.findings if f.value_is_iri and f.value})
+    nodes = sorted({f.focus for f in run.findings} | {f.value for f in run.findings if f.value_is_iri and f.value})
     cross_focus = sorted({f.focus for f in run.findings if f.graph is None})
     sources = _sources(store)
+    texts: dict[str, str] = {}
     return ReportContext(
         sources=sources,
-        labels=_labels(store, focus + values),
-        evidence=_evidence(store, focus + values),
-        graphs=_graphs(store, cross_focus, sources),
-        teasers=frozenset(_teasers(store)),
+        labels={n: label for n in nodes if (label := _label(store, n)) is not None},
+        evidence={n: ev for n in nodes if (ev := _evidence(store, n, texts)) is not None},
+        graphs={n: _graph(store, n, sources) for n in cross_focus},
+        teasers=frozenset(q.subject.value for q in store.quads_for_pattern(None, _TEASER_OF, None, None)
+                          if isinstance(q.subject, ox.NamedNode)),
         dataset=dataset,
     )
 
 
-def _rows(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
-    yield from store.query(_PREFIXES + query)  # type: ignore[misc]
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:  # a blank node's id, or not an IRI at all
+        return None
 
 
-def _chunks(iris: list[str]) -> Iterator[str]:
-    """VALUES bodies of at most ``_CHUNK`` IRIs (blank nodes and other non-IRIs left out)."""
-    usable = [i for i in iris if i.startswith(("http://", "https://", "urn:", "file:"))]
-    for i in range(0, len(usable), _CHUNK):
-        yield " ".join(f"<{i}>" for i in usable[i:i + _CHUNK])
+def _objects(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode) -> list[ox.Term]:
+    return sorted({q.object for q in store.quads_for_pattern(subject, predicate, None, None)}, key=str)
 
 
 def _sources(store: ox.Store) -> dict[str, str]:
     """Article graph (and article) IRI → the source file it was built from."""
     out: dict[str, str] = {}
-    query = "SELECT ?article ?graph ?source WHERE { GRAPH ?m { ?article dtkg:sourceName ?source . " \
-            "OPTIONAL { ?article dtkg:articleGraph ?graph } } }"
-    for row in _rows(store, query):
-        source = row["source"].value
-        out.setdefault(row["article"].value, source)
-        if row["graph"] is not None:
-            out.setdefault(row["graph"].value, source)
+    for quad in sorted(store.quads_for_pattern(None, _SOURCE_NAME, None, None), key=str):
+        article, source = quad.subject, quad.object.value
+        out.setdefault(article.value, source)
+        for graph in _objects(store, article, _ARTICLE_GRAPH):
+            out.setdefault(graph.value, source)
     return out
 
 
-def _teasers(store: ox.Store) -> Iterable[str]:
-    for row in _rows(store, "SELECT DISTINCT ?a WHERE { GRAPH ?g { ?a dtkg:teaserOf ?p } }"):
-        yield row["a"].value
+def _label(store: ox.Store, iri: str) -> str | None:
+    """A node's label, preferring schema:name, rdfs:label, skos:prefLabel, headline, and @vi."""
+    node = _node(iri)
+    if node is None:
+        return None
+    found: list[tuple[int, str]] = []
+    for rank, predicate in enumerate(_LABEL_PROPERTIES):
+        for label in _objects(store, node, predicate):
+            if isinstance(label, ox.Literal):
+                language = label.language
+                found.append((rank * 3 + (0 if language == "vi" else 1 if not language else 2), label.value))
+    return min(found)[1] if found else None
 
 
-def _labels(store: ox.Store, nodes: list[str]) -> dict[str, str]:
-    """Node → its label, preferring schema:name, rdfs:label, skos:prefLabel, headline, and @vi."""
-    out: dict[str, tuple[int, str]] = {}
-    for body in _chunks(nodes):
-        query = f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {body} }} VALUES ?p {{ {' '.join(_LABEL_PROPERTIES)} }} " \
-                "GRAPH ?g { ?n ?p ?l } FILTER(isLiteral(?l)) }"
-        for row in _rows(store, query):
-            rank = _label_rank(row["p"].value, getattr(row["l"], "language", None))
-            node = row["n"].value
-            if node not in out or rank < out[node][0]:
-                out[node] = (rank, row["l"].value)
-    return {node: label for node, (_rank, label) in out.items()}
+def _evidence(store: ox.Store, iri: str, texts: dict[str, str]) -> Evidence | None:
+    """A node's evidence: via dtkg:evidence, as the span itself, or as one of its selectors."""
+    node = _node(iri)
+    if node is None:
+        return None
+    spans = _objects(store, node, _EVIDENCE)
+    if _objects(store, node, _HAS_SELECTOR):
+        spans.append(node)
+    spans += sorted({q.subject for q in store.quads_for_pattern(None, _HAS_SELECTOR, node, None)}, key=str)
+    for span in spans:
+        found = _span(store, span, texts)
+        if found is not None:
+            return found
+    return None
 
 
-def _label_rank(predicate: str, language: str | None) -> int:
-    order = ["https://schema.org/name", "http://www.w3.org/2000/01/rdf-schema#label",
-             "http://www.w3.org/2004/02/skos/core#prefLabel", "https://schema.org/headline"]
-    base = order.index(predicate) if predicate in order else len(order)
-    return base * 3 + (0 if language == "vi" else 1 if not language else 2)
-
-
-def _evidence(store: ox.Store, nodes: list[str]) -> dict[str, Evidence]:
-    """Focus node → its evidence: via dtkg:evidence, as the span itself, or as one of its selectors."""
-    out: dict[str, Evidence] = {}
-    texts: dict[str, str] = {}
-    for body in _chunks(nodes):
-        for row in _rows(store, _EVIDENCE_QUERY.replace("{body}", body)):
-            node = row["n"].value
-            if node in out:
-                continue
-            out[node] = _evidence_of(store, row, texts)
-    return out
-
-
-_EVIDENCE_QUERY = """
-SELECT ?n ?exact ?start ?end ?article WHERE {
-  VALUES ?n { {body} }
-  GRAPH ?g {
-    { ?n dtkg:evidence ?span } UNION { ?n oa:hasSelector ?any BIND(?n AS ?span) }
-      UNION { ?span oa:hasSelector ?n }
-    ?span oa:hasSelector ?quote . ?quote oa:exact ?exact .
-    OPTIONAL { ?span oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end }
-    OPTIONAL { ?span oa:hasSource ?article }
-  }
-}
-"""
-
-
-def _evidence_of(store: ox.Store, row: ox.QuerySolution, texts: dict[str, str]) -> Evidence:
-    exact = row["exact"].value
-    article = row["article"].value if row["article"] is not None else None
-    start, end = _int(row["start"]), _int(row["end"])
+def _span(store: ox.Store, span: ox.Term, texts: dict[str, str]) -> Evidence | None:
+    if not isinstance(span, (ox.NamedNode, ox.BlankNode)):
+        return None
+    selectors = _objects(store, span, _HAS_SELECTOR)
+    exact = next((e for s in selectors if isinstance(s, (ox.NamedNode, ox.BlankNode))
+                  for e in _objects(store, s, _EXACT)), None)
+    if exact is None:
+        return None
+    start = end = None
+    for selector in selectors:
+        if isinstance(selector, (ox.NamedNode, ox.BlankNode)):
+            starts, ends = _objects(store, selector, _START), _objects(store, selector, _END)
+            if starts and ends:
+                start, end = _int(starts[0]), _int(ends[0])
+                break
+    articles = _objects(store, span, _HAS_SOURCE)
+    article = articles[0].value if articles else None
     if article is None or start is None or end is None:
-        return Evidence(exact, article, start, end)
-    text = texts.get(article)
-    if text is None:
-        text = texts[article] = _article_text(store, article)
+        return Evidence(exact.value, article, start, end)
+    if article not in texts:
+        texts[article] = _article_text(store, article)
+    text = texts[article]
     if not text or not 0 <= start <= end <= len(text):
-        return Evidence(exact, article, start, end)
+        return Evidence(exact.value, article, start, end)
     (line, column), (end_line, end_column) = line_column(text, start), line_column(text, end)
-    return Evidence(exact, article, start, end, line, column, end_line, end_column)
+    return Evidence(exact.value, article, start, end, line, column, end_line, end_column)
 
 
-def _int(term: ox.Literal | None) -> int | None:
+def _int(term: ox.Term) -> int | None:
     try:
-        return int(term.value) if term is not None else None
+        return int(term.value) if isinstance(term, ox.Literal) else None
     except ValueError:
         return None
 
 
 def _article_text(store: ox.Store, article: str) -> str:
-    for row in _rows(store, f"SELECT ?t WHERE {{ GRAPH ?g {{ <{article}> schema:text ?t }} }} LIMIT 1"):
-        return row["t"].value
-    return ""
+    node = _node(article)
+    texts = _objects(store, node, _TEXT) if node is not None else []
+    return texts[0].value if texts else ""
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
@@ -200,17 +213,18 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _graphs(store: ox.Store, nodes: list[str], sources: dict[str, str]) -> dict[str, str]:
-    """Node → the graph that describes it (one built from a source file when there is one)."""
-    out: dict[str, str] = {}
-    for body in _chunks(nodes):
-        query = f"SELECT ?n ?g WHERE {{ VALUES ?n {{ {body} }} GRAPH ?g {{ ?n ?p ?o }} }}"
-        for row in _rows(store, query):
-            node, graph = row["n"].value, row["g"].value
-            if node not in out or (graph in sources and out[node] not in sources):
-                out[node] = graph
-    for body in _chunks([n for n in nodes if n not in out]):
-        query = f"SELECT DISTINCT ?n WHERE {{ VALUES ?n {{ {body} }} ?n ?p ?o }}"
-        for row in _rows(store, query):
-            out[row["n"].value] = DEFAULT_GRAPH
-    return out
+def _graph(store: ox.Store, iri: str, sources: dict[str, str]) -> str:
+    """The graph that describes a node: one built from a source file when there is one."""
+    node = _node(iri)
+    if node is None:
+        return WHOLE_DATASET
+    graphs = sorted({graph_label(q.graph_name) for q in store.quads_for_pattern(node, None, None, None)})
+    if not graphs:
+        return WHOLE_DATASET
+    sourced = [g for g in graphs if g in sources]
+    return (sourced or graphs)[0]
+
+
+def graph_label(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    """A graph's IRI (or blank node id) as a string; :data:`DEFAULT_GRAPH` for the default graph."""
+    return DEFAULT_GRAPH if isinstance(graph, ox.DefaultGraph) else str(graph.value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,26 +106,58 @@ class Validator:
         store.extend(self.class_axioms)
         return store
 
-    def cross_projection(self, store: ox.Store) -> Iterator[ox.Quad]:
-        """The quads of ``store`` the cross-article shapes can see (see :meth:`validate_cross`)."""
+    @property
+    def cross_reach(self) -> int | None:
+        """How far from a focus node the cross-article shapes read (see :mod:`dtkg.validate.reach`)."""
+        return self.shapes.cross_reach
+
+    @property
+    def cross_targets(self) -> tuple[_Target, ...]:
+        return self._cross.targets
+
+    def projection(self, data: Data) -> bytes:
+        """What the cross-article shapes can see of ``data``: sorted N-Triples, blank nodes skolemised.
+
+        Every ``rdf:type`` and ``rdfs:subClassOf`` triple and those whose predicate a cross
+        shape names; everything when a shape's SPARQL has a variable predicate. Blank nodes
+        become ``urn:dtkg:blank:…`` IRIs so that findings about them can be told apart
+        across articles (:func:`unskolemise` turns them back).
+        """
         predicates = self.shapes.cross_predicates
-        if predicates is None:
-            yield from store
-            return
-        wanted = {ox.NamedNode(p) for p in predicates | {str(RDF.type), str(RDFS.subClassOf)}}
-        for predicate in sorted(wanted, key=str):
-            yield from store.quads_for_pattern(None, predicate, None, None)
+        wanted = None if predicates is None else predicates | {str(RDF.type), str(RDFS.subClassOf)}
+        quads = data if not isinstance(data, ox.Store) else iter(data)
+        triples = {ox.Triple(_skolem(q.subject), q.predicate, _skolem(q.object)) for q in quads
+                   if wanted is None or q.predicate.value in wanted}
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
 
     def validate_cross(self, store: ox.Store) -> ValidationRun:
-        """The cross-article shapes once on the union of all graphs of ``store``.
-
-        Only the triples these shapes can reach are read: every ``rdf:type`` and
-        ``rdfs:subClassOf`` triple and those whose predicate a cross shape names (a shape
-        whose SPARQL uses a variable predicate gets the whole union).
-        """
+        """The cross-article shapes once on the union of all graphs of ``store``."""
         if self._cross.is_empty():
             return ValidationRun()
-        return self.validate_union(self.cross_projection(store))
+        triples = ox.parse(self.projection(store), format=ox.RdfFormat.N_TRIPLES)
+        return unskolemise(self.validate_union(triples))
+
+
+SKOLEM = "urn:dtkg:blank:"
+
+
+def _skolem(term: ox.Term) -> ox.Term:
+    return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def unskolemise(run: ValidationRun) -> ValidationRun:
+    """Findings about skolemised blank nodes (see :meth:`Validator.projection`) about blank nodes again."""
+    if not any(f.focus.startswith(SKOLEM) or (f.value or "").startswith(SKOLEM) for f in run.findings):
+        return run
+    return ValidationRun(tuple(_unskolem_finding(f) for f in run.findings), run.targeted, run.per_graph)
+
+
+def _unskolem_finding(f: Finding) -> Finding:
+    if f.focus.startswith(SKOLEM):
+        f = replace(f, focus=f.focus[len(SKOLEM):], focus_is_iri=False)
+    if f.value_is_iri and f.value and f.value.startswith(SKOLEM):
+        f = replace(f, value=f.value[len(SKOLEM):], value_is_iri=False, value_nt="_:" + f.value[len(SKOLEM):])
+    return f
 
 
 def _in_default_graph(quads: Iterable[ox.Quad | ox.Triple]) -> Iterator[ox.Quad]:
@@ -306,31 +338,3 @@ def _node_shape(compiled: _Compiled, shape: rdflib.term.Node | None) -> str | No
         return None
     parent = compiled.parents.get(shape)
     return shape_key(compiled.graph, parent if parent is not None else shape)
-
-
-# ---------------------------------------------------------------- datasets
-
-
-def graph_quads(store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[ox.Quad]:
-    """The quads of one graph of a store."""
-    return list(store.quads_for_pattern(None, None, None, graph))
-
-
-def dataset_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
-    """The named graphs of a store in IRI order, then the default graph when it has triples."""
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = sorted(store.named_graphs(), key=str)
-    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-        graphs.append(ox.DefaultGraph())
-    return graphs
-
-
-def graph_name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
-    """A graph's IRI (or blank node id) as a string; :data:`DEFAULT_GRAPH` for the default graph."""
-    return DEFAULT_GRAPH if isinstance(graph, ox.DefaultGraph) else str(graph.value)
-
-
-def validate_dataset(store: ox.Store, validator: Validator) -> ValidationRun:
-    """Validate every graph of a dataset on its own, then the cross-article shapes on the union."""
-    runs = [validator.validate_graph(graph_quads(store, g), graph=graph_name(g)) for g in dataset_graphs(store)]
-    runs.append(validator.validate_cross(store))
-    return ValidationRun.combine(runs)

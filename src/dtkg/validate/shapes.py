@@ -7,7 +7,7 @@ everything else to the per-graph one. Prefix declarations reached from both stay
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +16,10 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from dtkg.errors import ValidationError
+from dtkg.validate.reach import reach, sparql_triples
 
 DTKG = rdflib.Namespace("https://w3id.org/dtkg/ontology#")
 _FOLLOW = {SH.property, SH.node, SH.prefixes, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone,
@@ -36,6 +36,7 @@ class ShapeSet:
     cross: frozenset[Node]
     cross_predicates: frozenset[str] | None
     files: tuple[Path, ...]
+    cross_reach: int | None = None
 
 
 def shape_files(location: Path) -> list[Path]:
@@ -66,7 +67,9 @@ def load_shapes(location: Path) -> ShapeSet:
     cross_only = _closure(graph, cross) - _closure(graph, local_roots)
     local_graph = _subgraph(graph, lambda s: s not in cross_only)
     cross_graph = _subgraph(graph, lambda s: s in _closure(graph, cross)) if cross else _subgraph(graph, lambda s: False)
-    return ShapeSet(graph, local_graph, cross_graph, cross, _predicates(cross_graph), tuple(files))
+    bounded = (None, RDF.type, SH.ConstraintComponent) not in graph  # custom components: reach unknown
+    return ShapeSet(graph, local_graph, cross_graph, cross, _predicates(cross_graph), tuple(files),
+                    reach(cross_graph, cross) if bounded else None)
 
 
 def _check_syntax(path: Path) -> None:
@@ -146,23 +149,12 @@ def _sparql_iris(text: str, prefixes: dict[str, str]) -> set[str] | None:
     except Exception as exc:  # pyparsing raises its own exceptions
         raise ValidationError(f"a cross-article SPARQL constraint does not parse: {exc}") from exc
     iris: set[str] = set()
-    for triple in _triples(query.algebra):
+    for triple in sparql_triples(query.algebra):
         predicate = triple[1]
         if isinstance(predicate, Variable) or _negated(predicate):
             return None
         iris |= {str(t) for t in (triple[0], triple[2]) if isinstance(t, rdflib.URIRef)} | _path_iris(predicate)
     return iris
-
-
-def _triples(node: object) -> Iterator[tuple]:  # type: ignore[type-arg]
-    if isinstance(node, CompValue):
-        if node.name == "BGP":
-            yield from node.get("triples", [])
-        for value in node.values():
-            yield from _triples(value)
-    elif isinstance(node, (list, tuple)) and not (len(node) == 3 and all(isinstance(t, Node) for t in node)):
-        for value in node:
-            yield from _triples(value)
 
 
 def _negated(predicate: object) -> bool:
