@@ -26,7 +26,8 @@ def run(extractor: Extractor, body: str, *, title: str = "Tin chuyển đổi s�
 
 
 def label(x: Extraction, iri: str) -> str:
-    return {e.iri: e.name for e in x.entities}.get(iri, iri)
+    names = {e.iri: e.name for e in x.entities} | {e.governs: e.name.split(" ", 2)[-1] for e in x.entities if e.governs}
+    return names.get(iri, iri)
 
 
 # ---------------------------------------------------------------- awards
@@ -78,3 +79,38 @@ def test_winners_named_before_the_verb(extractor: Extractor) -> None:
 ])
 def test_lists_without_a_prize_are_not_awards(extractor: Extractor, body: str) -> None:
     assert run(extractor, body).awards == ()
+
+
+# ---------------------------------------------------------------- targets
+
+def targets(x: Extraction) -> list[tuple[str, int | None, str]]:
+    return [(label(x, t.subject), t.year, t.description) for t in x.targets]
+
+
+def test_a_plan_header_gives_its_year_to_the_bullets_under_it(extractor: Extractor) -> None:
+    x = run(extractor, "UBND tỉnh Yên Bái ban hành kế hoạch chuyển đổi số.\n\nCác chỉ tiêu chính đến năm 2027:\n\n"
+                       "- 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng;\n\n"
+                       "- kinh tế số chiếm 12% GRDP; năng suất lao động tăng 6%;\n\n"
+                       "Sở Tài chính chủ trì theo dõi.")
+    got = [(s, y, d) for s, y, d in targets(x)]
+    assert ("Yên Bái", 2027, "90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng") in got
+    assert ("Yên Bái", 2027, "kinh tế số chiếm 12% GRDP") in got
+    assert ("Yên Bái", 2027, "năng suất lao động tăng 6%") in got
+    assert len(got) == 3
+
+
+def test_goals_of_an_agreement_between_companies_are_set_for_its_first_party(extractor: Extractor) -> None:
+    x = run(extractor, "Tại Hải Phòng, Tổng công ty Đường sắt Việt Nam và Tập đoàn FPT ký thỏa thuận hợp tác. "
+                       "Mục tiêu đến năm 2027: 100% vé tàu được bán trực tuyến; thời gian chờ tại ga giảm 20%.")
+    assert targets(x) == [("Tổng công ty Đường sắt Việt Nam", 2027, "100% vé tàu được bán trực tuyến"),
+                          ("Tổng công ty Đường sắt Việt Nam", 2027, "thời gian chờ tại ga giảm 20%")]
+
+
+def test_a_goal_set_for_a_named_year(extractor: Extractor) -> None:
+    x = run(extractor, "Tỉnh Kon Tum đặt mục tiêu năm 2026 nâng tỷ lệ hồ sơ trực tuyến lên 70%.")
+    assert [(s, y) for s, y, _ in targets(x)] == [("Kon Tum", 2026)]
+
+
+def test_a_bullet_list_without_a_goal_header_gives_no_targets(extractor: Extractor) -> None:
+    x = run(extractor, "Kết quả năm 2024 của tỉnh Kon Tum:\n\n- 85% hồ sơ được xử lý trực tuyến;\n\n- 40 xã có wifi miễn phí.")
+    assert x.targets == ()

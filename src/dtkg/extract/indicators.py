@@ -14,7 +14,7 @@ import re
 
 from dtkg.extract.entities import Found, last_unit_before, main_province
 from dtkg.extract.family import Context
-from dtkg.extract.patterns import LOCATIVE_BEFORE, NUMBER, parse_number
+from dtkg.extract.patterns import BULLET, LOCATIVE_BEFORE, NUMBER, PLAN_HEADER, parse_number
 from dtkg.model import Article, EntityType, Evidence, Indicator
 
 _UNIT = re.compile(r"^\s*(?P<unit>%|(?:phần trăm|triệu|tỷ|nghìn|ngàn|tỉ)(?!\w))?\s*(?P<about>[a-zà-ỹđA-Z0-9][^,.;:()“”]{0,60})?")
@@ -36,9 +36,14 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
     article_main = main_province(mentions, article.text) or country
     out: list[Indicator] = []
     previous = None
+    plan = False  # inside the bullets of a plan's "Mục tiêu đến năm …:" — targets, not facts
     for sentence in article.sentences:
         text = sentence.text
-        if "“" in text or '"' in text:
+        plan = bool(plan and BULLET.match(text))
+        header = PLAN_HEADER.search(text)
+        if header:
+            plan = True
+        if "“" in text or '"' in text or plan and not header:
             previous = sentence
             continue
         window = [f for f in mentions if f.start >= (previous.span.start if previous else sentence.span.start)]
@@ -52,7 +57,7 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
         for m in _RANK.finditer(text):
             out += _rank(m, text, sentence, found, main)
         for m in NUMBER.finditer(text):
-            if m.start() in ranks:
+            if m.start() in ranks or header and m.start() > header.start():
                 continue
             indicator = _figure(m, text, sentence, found, main)
             if indicator is not None:

@@ -27,6 +27,11 @@ PERIOD = re.compile(
     rf"(?:giai đoạn|thời kỳ|nhiệm kỳ|trong|từ năm|từ|kế hoạch)?\s*(?:năm\s+)?(?P<start>{YEAR})\s*(?:-|–|—|đến|tới)\s*(?:hết\s+)?(?:năm\s+)?(?P<end>{YEAR})(?!\d)",
     re.IGNORECASE,
 )
+#: "Mục tiêu đến năm 2026:", "Các chỉ tiêu chủ yếu đến năm 2025:" — a plan's goals follow the colon.
+PLAN_HEADER = re.compile(rf"(?:mục tiêu|chỉ tiêu)[^:;.]{{0,40}}?(?:đến|tới|trong|vào|năm)\s+(?:hết\s+|cuối\s+)?(?:năm\s+)?"
+                         rf"(?P<year>{YEAR})\s*:", re.IGNORECASE)
+#: A list item's marker: "- ", "• ", "1. ", "(2) ", "a) ".
+BULLET = re.compile(r"^\s*(?:[-–•+*]|\(?\d{1,2}[.)]|[a-zđ]\))\s+")
 HORIZON = re.compile(rf"(?:định hướng|tầm nhìn)\s+(?:đến|tới)\s+(?:năm\s+)?(?P<year>{YEAR})", re.IGNORECASE)
 BY_YEAR = re.compile(rf"(?<!định hướng )(?<!tầm nhìn )(?:(?:đến|tới|vào|trước|trong)\s+(?:cuối\s+|hết\s+)?|(?<![\w])hết\s+)(?:năm\s+|quý\s+[IV]+/)(?P<year>{YEAR})|(?:đến|tới|vào|trước)\s+(?P<year2>{YEAR})(?!\s*[-–])", re.IGNORECASE)
 NUMBER = re.compile(r"(?<![\w.,/-])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)(?![\w]|[.,]\d|/\d|-\d)")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from dtkg import iris
 from dtkg.extract.entities import Found, local_reference, main_province
+from dtkg.extract.patterns import BULLET as _BULLET
 from dtkg.extract.patterns import BY_YEAR, PERIOD, YEAR
+from dtkg.extract.patterns import PLAN_HEADER as _PLAN_HEADER
 from dtkg.extract.family import Context
 from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, EntityType, Evidence, Target
@@ -26,6 +28,7 @@ _CUE = re.compile(rf"{_V.alt('target_cues')}|\bsẽ\b|top\s+\d+|nhóm\s+\d+", re
 _IN_TITLE = re.compile(r"(?:Quyết định|Nghị quyết|Quy hoạch|Chiến lược|Chương trình|Đề án|Kế hoạch|Chỉ thị)"
                        r"(?![^,;]*(?:mục tiêu|phấn đấu|đặt ra|chỉ tiêu))[^,;]*$")
 _FRONT_YEAR = re.compile(rf"^(?:Trong\s+)?(?:[Nn]ăm\s+|quý\s+[IV]+/)(?P<year>{YEAR})\s*,?(?=.*(?:phấn đấu|mục tiêu|\bsẽ\b|phải))(?P<year2>)")
+_GOAL_YEAR = re.compile(rf"(?:mục tiêu|chỉ tiêu|phấn đấu)\s+(?:trong\s+|của\s+)?năm\s+(?P<year>{YEAR})(?P<year2>)", re.I)
 _TOP = re.compile(r"(?:top|nhóm)\s+(?P<n>\d{1,3})(?!\d)", re.I)
 _PAST = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?!được đặt)", re.I)
 _FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%|(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w])")
@@ -45,17 +48,32 @@ class _Goal:
     evidence: Evidence
 
 
-def extract_targets(article: Article, mentions: list[Found], country: str | None) -> list[Target]:
+def extract_targets(article: Article, mentions: list[Found], country: str | None,
+                    party: str | None = None) -> list[Target]:
+    """Targets; ``party`` is the first party of the article's agreement when no party is a
+    local government: what the agreement's goals are set for."""
     main = main_province(mentions, article.text)
     mentions = [f for f in mentions if not f.nested]
     goals: list[_Goal] = []
+    plan: tuple[int, str | None] | None = None  # a plan's "Mục tiêu đến năm 2025:" over the bullets after it
     for sentence in article.sentences:
         text = sentence.text
         carried: int | None = None
         sentence_subject: str | None = None
+        if plan and _BULLET.match(text):
+            carried, sentence_subject = plan
+        else:
+            plan = None
+        header = _PLAN_HEADER.search(text)
+        if header:
+            found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end]
+            subject = _subject(found, text, text, main, country, party=party, at=sentence.span.start)
+            plan = (int(header.group("year")), subject)
+            if not text[header.end():].strip(" .;"):
+                continue  # the header alone: its goals are the bullets after it
         for seg_start, seg_end in _segments(text):
             segment = text[seg_start:seg_end]
-            year_m = BY_YEAR.search(segment) or _FRONT_YEAR.match(segment)
+            year_m = BY_YEAR.search(segment) or _FRONT_YEAR.match(segment) or _GOAL_YEAR.search(segment)
             if year_m and (_IN_TITLE.search(segment[: year_m.start()]) or _quoted(text, seg_start + year_m.start())
                            or _in_period(segment, year_m.start())):
                 year_m = None
@@ -63,7 +81,7 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
             if year_m is None and carried and (_FIGURE.search(segment) or _GOAL.search(segment)):
                 found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
                 subject = _subject(found, text, segment, main, country, fallback=sentence_subject,
-                                   at=sentence.span.start + seg_start)
+                                   at=sentence.span.start + seg_start, party=party)
                 for description in _goals(segment) if subject else []:
                     goals.append(_Goal(subject, description, carried, None, Evidence(sentence.index, sentence.span, text)))  # type: ignore[arg-type]
                 continue
@@ -77,7 +95,7 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
             carried = year
             found = [f for f in mentions if sentence.span.start + seg_start <= f.start < sentence.span.start + seg_end]
             subject = _subject(found, text, segment, main, country, fallback=sentence_subject,
-                                   at=sentence.span.start + seg_start)
+                               at=sentence.span.start + seg_start, party=party)
             if subject is None:
                 continue
             sentence_subject = sentence_subject or subject
@@ -112,7 +130,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 
 def _subject(found: list[Found], sentence: str, segment: str, main: str | None, country: str | None,
-             *, fallback: str | None = None, at: int | None = None) -> str | None:
+             *, fallback: str | None = None, at: int | None = None, party: str | None = None) -> str | None:
     """Whom a target is for: a province named in it, the place its governing body governs, the
     sentence's earlier subject, the article's province ("tỉnh", "địa phương này"), else the country."""
     goal = _GOAL.search(segment)
@@ -129,6 +147,9 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
             return f.governs
     if fallback:
         return fallback
+    if party:
+        named = [f.iri for f in found if f.family == "Organization"]
+        return named[0] if named else party
     if main and (local_reference(segment) or re.search(r"(?<!\w)(?i:tỉnh|thành phố)(?!\s+[A-ZĐ])", sentence)):
         return main
     for f in found:
@@ -142,12 +163,12 @@ def _subject(found: list[Found], sentence: str, segment: str, main: str | None, 
 
 def _goals(segment: str) -> list[str]:
     """The goals of a target segment: one per list item ("kinh tế số chiếm 20% GDP", "80% …")."""
-    segment = re.split(r",\s+(?:dù|nhưng|song|trong khi)\s", segment.strip(" ,.;"))[0]
+    segment = re.split(r",\s+(?:dù|nhưng|song|trong khi)\s", _BULLET.sub("", segment).strip(" ,.;"))[0]
     fronted = re.match(
         rf"^(?:.*?\b(?:mục tiêu|phấn đấu|đảm bảo|bảo đảm|để|nhằm|cụ thể)(?:\s+(?:là|đặt ra là))?\s+)?(?:(?:đến|tới|vào|trước)\s+(?:cuối\s+|hết\s+)?|hết\s+)(?:năm\s+|quý\s+[IV]+/)?{YEAR}\s*,?\s*"
         rf"|^(?:Trong\s+)?[Nn]ăm\s+{YEAR}\s*,\s*", segment, re.I)
     if fronted:
-        segment = segment[fronted.end():]
+        segment = segment[fronted.end():].lstrip(" :")
     out = []
     for item in _items(segment):
         goal = _GOAL.search(item)
@@ -216,7 +237,20 @@ class Targets:
     """Goals a subject is to reach, by a year or a rank."""
 
     name = "targets"
-    requires = ("mentions",)
+    requires = ("mentions", "agreements")
 
     def extract(self, context: Context) -> tuple[Target, ...]:
-        return tuple(extract_targets(context.article, context["mentions"], context.country))
+        return tuple(extract_targets(context.article, context["mentions"], context.country,
+                                     _agreement_party(context)))
+
+
+def _agreement_party(context: Context) -> str | None:
+    """The first party of the article's first agreement when none of its parties is a local government."""
+    agreements = [a for a in context["agreements"] if not a.earlier]
+    if not agreements:
+        return None
+    governing = {f.iri for f in context["mentions"] if f.governs}
+    parties = agreements[0].parties
+    if any(p in governing or (p in context.gaz.by_iri and context.gaz.by_iri[p].governs) for p in parties):
+        return None
+    return parties[0]
