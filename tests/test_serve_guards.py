@@ -143,7 +143,7 @@ def test_every_answer_carries_the_security_headers(client: TestClient, path: str
 def test_pages_need_no_inline_script_or_style(client: TestClient) -> None:
     for path in ("/", "/sparql", "/id/place/nam-dinh", "/ontology", "/sparql?format=html&query=ASK%20%7B%7D"):
         page = client.get(path, headers={"accept": "text/html"}).text
-        assert '<link rel="stylesheet" href="/style.css">' in page
+        assert '<link rel="stylesheet" href="/static/dtkg.css">' in page
         for inline in ("<script", "<style", " style=", " onclick=", "javascript:"):
             assert inline not in page, (path, inline)
     sheet = client.get("/style.css")

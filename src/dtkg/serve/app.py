@@ -1,8 +1,9 @@
-"""The Starlette application: SPARQL endpoint, linked data, ontology and landing page.
+"""The Starlette application: pages for people, SPARQL endpoint, linked data and ontology.
 
 Routes, in the order they are matched:
 
-- ``/``: landing page (statistics, links, a query form);
+- the pages for people (:mod:`dtkg.serve.web`): ``/`` (overview), ``/search``, ``/reconcile…``,
+  ``/query``, ``/static/…``, and the HTML pages of data and concept IRIs;
 - ``/style.css``: the pages' style sheet;
 - ``/sparql`` (and ``/sparql/``): SPARQL 1.1 Protocol query operation; a bare GET is the
   service description; updates are refused;
@@ -28,10 +29,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from dtkg.serve.web.routes import routes as web_routes
 from dtkg.serve.endpoint import sparql
 from dtkg.serve.engine import Engine, InProcessEngine, WorkerEngine
 from dtkg.serve.linked import concept, resource
-from dtkg.serve.pages import landing, ontology, style
+from dtkg.serve.pages import ontology, style
 from dtkg.serve.pool import WorkerPool
 from dtkg.serve.responses import HeadersMiddleware
 from dtkg.serve.service import Service, packaged_ontology_dir
@@ -46,12 +48,14 @@ def create_app(
     base_iri: str,
     ontology_dir: Path | None = None,
     settings: ServeSettings | None = None,
+    report: Path | None = None,
 ) -> Starlette:
     """The web application serving ``source``, whose data IRIs hang under ``base_iri``.
 
     ``source`` is an Oxigraph store folder (queried by worker processes, with ``settings``'
     limits) or a pyoxigraph store object (queried in this process, without a time limit).
     ``ontology_dir`` holds ``dtkg.ttl``; when None, the ontology shipped with dtkg is used if present.
+    ``report`` is the dataset's validation report (``dtkg build`` writes it beside the dataset), shown on article pages.
     """
     site = Site(base_iri)
     settings = settings or ServeSettings()
@@ -62,7 +66,7 @@ def create_app(
         ontology_dir=ontology_dir or packaged_ontology_dir(),
     )
     routes = [
-        Route("/", _handler(service, landing), methods=["GET"]),
+        *web_routes(service, report=report),  # the pages for people come first: they take / and HTML of data IRIs
         Route("/style.css", _handler(service, style), methods=["GET"]),
         Route("/sparql", _handler(service, sparql), methods=["GET", "POST"]),
         Route("/sparql/", _handler(service, sparql), methods=["GET", "POST"]),

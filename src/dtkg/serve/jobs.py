@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from dtkg.errors import DtkgError
+
 from dtkg.serve import describe as desc
 from dtkg.serve import formats
 from dtkg.serve.formats import NotAcceptable, Representation
@@ -26,6 +28,7 @@ from dtkg.serve.responses import alternates
 from dtkg.serve.site import Site
 from dtkg.serve.sparql import QUERIES, evaluate, offers, results_page, serialize, table
 from dtkg.serve.views import Viewer, render
+from dtkg.serve.web.queries import QueriesJob, run_queries
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class StatsJob:
     """Count the dataset's named graphs and quads (answered as JSON)."""
 
 
-Job = QueryJob | DescribeJob | StatsJob
+Job = QueryJob | DescribeJob | StatsJob | QueriesJob
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,24 @@ def execute(store: ox.Store, site: Site, job: Job, sink: Sink) -> None:
             run_query(store, site, job, sink)
         elif isinstance(job, DescribeJob):
             run_describe(store, site, job, sink)
+        elif isinstance(job, QueriesJob):
+            run_page_queries(store, site, job, sink)
         else:
             run_stats(store, sink)
     except ProtocolError as exc:
         raise JobFailed(exc.status, exc.message) from None
     except NotAcceptable as exc:
         raise JobFailed(406, str(exc)) from None
+
+
+def run_page_queries(store: ox.Store, site: Site, job: QueriesJob, sink: Sink) -> None:
+    """The named queries a page needs (see :mod:`dtkg.serve.web.queries`), answered as one JSON array."""
+    try:
+        body = run_queries(store, job, base_iri=site.base_iri)
+    except (OSError, RuntimeError, ValueError, SyntaxError, DtkgError) as exc:
+        raise JobFailed(500, f"reading the data for this page failed: {exc}") from None
+    sink.head(Head(200, "application/json"))
+    sink.write(body)
 
 
 def run_query(store: ox.Store, site: Site, job: QueryJob, sink: Sink) -> None:

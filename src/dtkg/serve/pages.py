@@ -1,4 +1,4 @@
-"""The HTML-first routes: the landing page, its style sheet and the ontology (as RDF, or documented for browsers)."""
+"""The HTML-first routes: the old style sheet and the ontology (as RDF, or documented for browsers)."""
 
 from __future__ import annotations
 
@@ -13,27 +13,9 @@ from dtkg.serve import formats
 from dtkg.serve.formats import NotAcceptable, Representation
 from dtkg.serve.responses import alternates, choose_for, represented, text
 from dtkg.serve.service import Service
-from dtkg.serve.sparql import example_query
 from dtkg.serve.views import TEMPLATES, render
 
 STYLE = TEMPLATES / "style.css"
-
-
-async def landing(service: Service, request: Request) -> Response:
-    """The landing page: statistics, links and a query form."""
-    try:
-        representation = choose_for(request, formats.PAGE_OFFERS)
-    except NotAcceptable as exc:
-        return text(406, str(exc))
-    stats = await service.stats()
-    page = render(
-        "index.html",
-        stats=stats,
-        base_iri=service.site.base_iri,
-        data_path=service.site.data_path if service.site.dereferenceable else None,
-        query=example_query(),
-    )
-    return represented(page, representation)
 
 
 async def style(service: Service, request: Request) -> Response:

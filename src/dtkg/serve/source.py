@@ -74,7 +74,9 @@ def run(
     sock = bind(host, port)
     with sock:
         folder = disk_store(source)
-        app = create_app(folder, base_iri=base_iri, settings=settings)
+        report = source.with_name(source.name + ".validation.txt") if source.is_file() else None
+        app = create_app(folder, base_iri=base_iri, settings=settings,
+                         report=report if report is not None and report.is_file() else None)
         bound_host, bound_port = sock.getsockname()[:2]
         url = f"http://{_url_host(bound_host)}:{bound_port}/"
 
