@@ -19,6 +19,7 @@ from dtkg.errors import ServeError, UsageError
 from dtkg.serve import create_app
 from dtkg.serve.diskstore import disk_store
 from dtkg.serve.protocol import ProtocolError, read_operation
+from dtkg.serve.worker import in_memory
 from dtkg.settings import ServeSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +45,7 @@ SECURITY = {
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     copy = tmp_path_factory.mktemp("small") / SMALL.name
     shutil.copy(SMALL, copy)
-    settings = ServeSettings(query_timeout=20, max_request_bytes=4096)
+    settings = ServeSettings(query_timeout=20, max_request_bytes=4096, in_memory_up_to=0)  # workers read the disk
     with TestClient(create_app(disk_store(copy), base_iri=BASE, ontology_dir=ONTOLOGY_DIR, settings=settings)) as c:
         yield c
 
@@ -276,3 +277,13 @@ def test_an_unwritable_place_beside_the_dataset_falls_back_to_the_user_cache(
     assert store.parent.name.startswith(f"{SMALL.name}-")
     assert len(ox.Store.read_only(str(store))) == 30
     assert disk_store(dataset) == store
+
+
+def test_workers_copy_small_stores_into_memory_and_read_large_ones_from_disk(tmp_path: Path) -> None:
+    dataset = tmp_path / SMALL.name
+    shutil.copy(SMALL, dataset)
+    disk = ox.Store.read_only(str(disk_store(dataset)))
+    copied = in_memory(disk, up_to=30)
+    assert copied is not disk and set(copied) == set(disk) and len(copied) == 30
+    assert in_memory(disk, up_to=29) is disk
+    assert in_memory(disk, up_to=0) is disk

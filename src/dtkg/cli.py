@@ -88,6 +88,9 @@ def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
                    help="refuse request bodies larger than this with 413 (default 1048576)")
     p.add_argument("--query-workers", type=int, default=2, metavar="N",
                    help="processes evaluating queries side by side (default 2)")
+    p.add_argument("--in-memory-up-to", type=int, default=200_000, metavar="QUADS",
+                   help="each query process keeps a copy in memory of a dataset of up to this many quads, "
+                        "for faster answers; larger ones are read from disk (default 200000; 0: always from disk)")
 
 
 def _port(text: str) -> int:
@@ -219,7 +222,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     Settings(base_iri=args.base)  # validates the base IRI
     settings = ServeSettings(query_timeout=args.query_timeout, query_memory_mb=args.query_memory_mb,
-                             max_request_bytes=args.max_request_bytes, query_workers=args.query_workers)
+                             max_request_bytes=args.max_request_bytes, query_workers=args.query_workers,
+                             in_memory_up_to=args.in_memory_up_to)
 
     def ready(url: str) -> None:
         print(f"dtkg: serving {args.source} at {url} (SPARQL at {url}sparql); Ctrl-C stops", file=sys.stderr, flush=True)

@@ -78,6 +78,7 @@ class ServeSettings:
     query_memory_mb: int = 1024
     max_request_bytes: int = 1024 * 1024
     query_workers: int = 2
+    in_memory_up_to: int = 200_000
 
     def __post_init__(self) -> None:
         checks = (
@@ -86,6 +87,7 @@ class ServeSettings:
             (self.max_request_bytes >= 1024, "--max-request-bytes must be at least 1024", self.max_request_bytes,
              "1048576"),
             (self.query_workers >= 1, "--query-workers must be at least 1", self.query_workers, "2"),
+            (self.in_memory_up_to >= 0, "--in-memory-up-to must be 0 or more", self.in_memory_up_to, "200000"),
         )
         for ok, rule, value, example in checks:
             if not ok:

@@ -96,7 +96,7 @@ def _engine(source: ox.Store | Path, site: Site, settings: ServeSettings) -> Eng
         return InProcessEngine(source, site)
     config = WorkerConfig(
         store=str(Path(source).resolve()), base_iri=site.base_iri, memory_mb=settings.query_memory_mb,
-        parent_pid=os.getpid(),
+        parent_pid=os.getpid(), copy_up_to=settings.in_memory_up_to,
     )
     pool = WorkerPool(config, size=settings.query_workers)
     return WorkerEngine(pool, timeout=settings.query_timeout, memory_mb=settings.query_memory_mb)

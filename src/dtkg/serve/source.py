@@ -39,8 +39,19 @@ def open_store(source: Path) -> ox.Store:
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port`` (port 0: any free port); failure is a :class:`ServeError`."""
     try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        return socket.create_server((host, port), family=family)
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        # proto IPPROTO_TCP, so that asyncio sets TCP_NODELAY on each connection (else a kept-alive
+        # connection waits 40 ms for a delayed ACK between a response's headers and its body)
+        sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.bind(address)
+            sock.listen(socket.SOMAXCONN)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
     except (OSError, OverflowError) as exc:
         if isinstance(exc, socket.gaierror):
             reason = f"unknown host ({exc.strerror})"

@@ -10,6 +10,7 @@ the serving process (``PR_SET_PDEATHSIG``) and when its stdin closes.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
 import pickle
@@ -38,6 +39,7 @@ class WorkerConfig:
     base_iri: str
     memory_mb: int
     parent_pid: int
+    copy_up_to: int = 0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -98,6 +100,16 @@ def cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def in_memory(disk: ox.Store, *, up_to: int) -> ox.Store:
+    """An in-memory copy of ``disk`` if it holds at most ``up_to`` quads (small queries run several
+    times faster in memory), else ``disk`` itself; never reads more than ``up_to + 1`` quads to tell."""
+    if up_to <= 0:
+        return disk
+    copy = ox.Store()
+    copy.extend(itertools.islice(disk.quads_for_pattern(None, None, None, None), up_to + 1))
+    return copy if len(copy) <= up_to else disk
+
+
 def serve_jobs(store: ox.Store, site: Site, jobs: BinaryIO, out: BinaryIO) -> int:
     """Carry out jobs until stdin closes; the exit code."""
     while (frame := frames.read_frame(jobs)) is not None:
@@ -125,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the frames
     try:
-        store = ox.Store.read_only(config.store)
+        store = in_memory(ox.Store.read_only(config.store), up_to=config.copy_up_to)
     except (OSError, ValueError) as exc:
         FrameSink(out).send(frames.FATAL, f"cannot open the store {config.store}: {exc}".encode())
         return 2
