@@ -221,6 +221,31 @@ def test_the_server_stops_promptly_while_a_query_runs(tmp_path: Path, signum: si
     assert "Traceback" not in server.log.read_text(encoding="utf-8")
 
 
+# ---------------------------------------------------------------- long answers
+
+
+def test_a_long_answer_is_streamed_whole(served: Server) -> None:
+    query = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 27,000 rows, over 1 MiB of JSON
+    response = httpx.get(f"{served.base_url}/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["transfer-encoding"] == "chunked" and "content-length" not in response.headers
+    assert len(response.content) > 1024 * 1024
+    assert len(response.json()["results"]["bindings"]) == 27000
+
+
+def test_a_streamed_answer_cut_at_the_deadline_cannot_pass_for_a_whole_one(served: Server) -> None:
+    query = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"  # 729 million rows
+    started = time.monotonic()
+    with pytest.raises(httpx.RemoteProtocolError):  # no end of the chunked body: the client knows it was cut
+        with httpx.stream("GET", f"{served.base_url}/sparql", params={"query": query}, timeout=30) as response:
+            assert response.status_code == 200
+            for _ in response.iter_bytes():
+                pass
+    assert time.monotonic() - started < TIMEOUT + 2
+    assert idle_cpu(served.process.pid, window=1.0) < 0.2
+    assert count(served) == "30"
+
+
 # ---------------------------------------------------------------- request size
 
 
