@@ -114,3 +114,44 @@ def test_a_goal_set_for_a_named_year(extractor: Extractor) -> None:
 def test_a_bullet_list_without_a_goal_header_gives_no_targets(extractor: Extractor) -> None:
     x = run(extractor, "Kết quả năm 2024 của tỉnh Kon Tum:\n\n- 85% hồ sơ được xử lý trực tuyến;\n\n- 40 xã có wifi miễn phí.")
     assert x.targets == ()
+
+
+# ---------------------------------------------------------------- quotes and posts
+
+def quotes(x: Extraction) -> list[tuple[str, str]]:
+    return [(label(x, q.speaker), q.text[:24]) for q in x.quotes if q.direct]
+
+
+def posts(x: Extraction) -> set[tuple[str, str, str | None]]:
+    return {(label(x, m.person), m.role, label(x, m.organization) if m.organization else None) for m in x.memberships}
+
+
+def test_a_speaker_named_after_the_quote_by_title_and_organisation(extractor: Extractor) -> None:
+    x = run(extractor, "Về phía MobiFone có ông Sầm Quốc Bảo, Phó Tổng giám đốc Tổng công ty. \"Mỗi trạm phát sóng "
+                       "mới là một lớp học được nối mạng\", Phó Tổng giám đốc MobiFone nói.")
+    assert ("Sầm Quốc Bảo", "Phó Tổng giám đốc", "MobiFone") in posts(x)
+    assert quotes(x) == [("Sầm Quốc Bảo", "Mỗi trạm phát sóng mới l")]
+
+
+def test_a_speaker_named_by_title_and_a_head_noun(extractor: Extractor) -> None:
+    x = run(extractor, "Bệnh viện Đa khoa Xanh Pôn ký kết hợp tác với Viettel Hà Nội. Bác sĩ Lò Văn Khiêm, Giám đốc "
+                       "Bệnh viện, chủ trì buổi lễ. \"Hồ sơ giấy sẽ không còn trên bàn bác sĩ vào cuối năm\", vị Giám "
+                       "đốc bệnh viện nói.")
+    assert quotes(x) == [("Lò Văn Khiêm", "Hồ sơ giấy sẽ không còn ")]
+
+
+def test_a_title_held_by_nobody_in_the_article_gives_no_speaker(extractor: Extractor) -> None:
+    x = run(extractor, "\"Dữ liệu phải được làm sạch trước khi dùng cho bất kỳ mô hình nào\", Giám đốc Sở nói.")
+    assert x.quotes == ()
+
+
+def test_a_title_and_its_body_before_a_name_frame_the_person(extractor: Extractor) -> None:
+    x = run(extractor, "Phó Chủ tịch UBND tỉnh Kha Minh Tâm chủ trì hội nghị. Tỉnh Hà Tĩnh đã sẵn sàng. Tham dự có "
+                       "Chủ tịch UBND thị xã Kỳ Anh Tăng Hữu Tài.")
+    assert ("Kha Minh Tâm", "Phó Chủ tịch UBND tỉnh", "UBND tỉnh Hà Tĩnh") in posts(x)
+    assert ("Tăng Hữu Tài", "Chủ tịch UBND thị xã", "UBND thị xã Kỳ Anh") in posts(x)
+
+
+def test_posts_in_a_frame_belong_to_the_framed_organisation(extractor: Extractor) -> None:
+    x = run(extractor, "Về phía Vietcombank có ông Ôn Quốc Hùng, Phó Tổng Giám đốc và lãnh đạo các chi nhánh.")
+    assert posts(x) == {("Ôn Quốc Hùng", "Phó Tổng Giám đốc", "Vietcombank")}

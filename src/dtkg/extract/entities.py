@@ -367,11 +367,15 @@ class EntityFinder:
         for m in _LOCAL_GOVERNMENT.finditer(segment):
             if _overlaps(m.start(), m.end(), [t for t in taken if t not in places]):
                 continue
-            place_name = m.group("name")
+            words = m.group("name").split()
+            strong, weak = surnames()
+            cut = next((i for i in range(1, len(words)) if words[i] in strong | weak and len(words) - i >= 2), len(words))
+            place_name = " ".join(words[:cut])  # "UBND thị xã Hương Thủy Tăng Hữu Phước": the name is a person's
+            end = m.start("name") + len(place_name)
             place = iris.entity(self.base, "place", place_name)
             short = "UBND" if re.fullmatch(_UBND, m.group("body")) else "HĐND"
             name = f"{short} {m.group('kind')} {place_name}"
-            out.append(Found(m.start(), m.end(), m.group(0), iris.entity(self.base, "org", name), name,
+            out.append(Found(m.start(), end, segment[m.start():end], iris.entity(self.base, "org", name), name,
                              EntityType.GOVERNMENT_ORGANIZATION, governs=place))
         return out
 
@@ -392,7 +396,7 @@ class EntityFinder:
         strong, weak = surnames()
         out: list[Found] = []
         for run in self._free_runs(segment, taken):
-            titled = self._titled(segment[: run[0][0]])
+            titled = self._titled(segment[: run[0][0]]) or self._titled_body(segment, run[0][0], taken)
             honoured = bool(_HONORIFIC.search(segment[: run[0][0]]))
             if not titled:
                 while run and run[0][2] in _HONORIFIC_WORDS and len(run) > 2:
@@ -442,6 +446,11 @@ class EntityFinder:
         rest = after[m.end(): m.end() + 40]
         rest = _MODIFIER_START.sub("", rest)
         return any(t.start == 0 for t in self.gaz.titles.find(rest))
+
+    def _titled_body(self, segment: str, start: int, taken: list[tuple[int, int]]) -> bool:
+        """"Phó Chủ tịch UBND tỉnh Kha Văn Tâm": a title and its body right before the name."""
+        body = [t for t in taken if t[1] == start - 1 and segment[t[1]:start] == " "]
+        return bool(body) and self._titled(segment[: body[0][0]])
 
     def _titled(self, before: str) -> bool:
         tail = before[-40:]

@@ -24,6 +24,7 @@ _BODY = f"{_V.alt('local_bodies', 'ubnd')}|{_V.alt('local_bodies', 'hdnd')}"
 _PARTY = _V.alt("local_bodies", "party")
 _MODIFIER = re.compile(rf"(?:(?:{_V.alt('title_modifiers')})\s+)+$")
 _PARTY_POST = re.compile(r"Ủy viên\s", re.I)  # "Ủy viên Ban Chấp hành Trung ương Đảng": the body is the post's
+_FRAME = re.compile(r"(?<![\w])(?:[Vv]ề phía|[Đđ]ại diện(?:\s+cho)?|[Pp]hía)\s+$")
 _SEPARATOR = re.compile(r"^\s*(?:,|kiêm|và|-|–)\s*$")
 _GAP = re.compile(rf"^[\s,]*(?:(?:{alternation(['ông', 'bà', 'đồng chí'], cased=True)})\s*)?$")
 _GENERIC_SUFFIX = re.compile(rf"^\s+({_BODY})\s+({_V.alt('place_kinds')})|^\s+({_PARTY})")
@@ -95,7 +96,10 @@ def extract_positions(text: str, sentences: list[tuple[int, int]], gaz: Gazettee
     ranks: list[tuple[str, str]] = []
     for start, end in sentences:
         items = _items(text, start, end, gaz, mentions)
+        frame: str | None = None
         for i, item in enumerate(items):
+            if item.kind == "org" and item.found and _FRAME.search(text[max(start, item.start - 16):item.start]):
+                frame = item.found.iri  # "Về phía VNPT có ông …, Phó Tổng giám đốc": the posts are VNPT's
             if item.kind != "person" or item.found is None:
                 continue
             person = item.found.iri
@@ -104,7 +108,8 @@ def extract_positions(text: str, sentences: list[tuple[int, int]], gaz: Gazettee
             if rank:
                 ranks.append((person, rank))
             for group in chain_before + chain_after:
-                positions.extend(_positions(text, person, group, chain_before + chain_after, gaz, mentions, only_ministry, main))
+                positions.extend(_positions(text, person, group, chain_before + chain_after, gaz, mentions,
+                                            only_ministry, main, frame))
     return _dedupe(positions), sorted(set(ranks))
 
 
@@ -170,7 +175,8 @@ def _groups(text: str, items: list[_Item]) -> list[list[_Item]]:
 
 
 def _positions(text: str, person: str, group: list[_Item], chain: list[list[_Item]], gaz: Gazetteer,
-               mentions: list[Found], only_ministry: str | None, main: str | None) -> list[Position]:
+               mentions: list[Found], only_ministry: str | None, main: str | None,
+               frame: str | None = None) -> list[Position]:
     title = group[0]
     orgs = [i.found for i in group[1:] if i.kind == "org" and i.found]
     places = [i.found for i in group[1:] if i.kind == "place" and i.found]
@@ -188,12 +194,13 @@ def _positions(text: str, person: str, group: list[_Item], chain: list[list[_Ite
         org = _chain_org(group, chain)
         if org is None and title.text.endswith(_MINISTRY_TITLES):
             org = only_ministry
+        org = org or frame
     return [Position(person, " ".join(label.split()), org, title.start, group[-1].end)]
 
 
 def _label_with_body(title: str, surface: str, name: str) -> str:
     """"Chủ tịch" + "UBND tỉnh Nam Định" → "Chủ tịch UBND tỉnh" (the place is the org's)."""
-    body = re.match(rf"({_BODY})\s+({_V.alt('place_kinds')})?", surface)
+    body = re.match(rf"({_BODY})\s+({_V.alt('place_kinds')}|huyện|quận|thị xã|xã|phường|thị trấn)?", surface)
     if body:
         return f"{title} {body.group(0).strip()}"
     party = re.match(rf"({_PARTY})", surface)

@@ -24,9 +24,12 @@ _REPORTED = re.compile(rf"(?<!\w)(?:{_VERBS})(?:\s+rằng)?\s*(?:[:,]\s*|\s+)(?P
 _VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:{_LOWER_PRONOUNS})\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
 
 
-def extract_quotes(article: Article, mentions: list[Found], titles: list[tuple[str, str]] | None = None) -> list[Quote]:
-    """Quotes with their speakers; ``titles`` are (role label, person) pairs for "vị Phó Chủ tịch nói"."""
-    titles = titles or []
+def extract_quotes(article: Article, mentions: list[Found],
+                   titles: list[tuple[str, str] | tuple[str, str, str | None]] | None = None) -> list[Quote]:
+    """Quotes with their speakers; ``titles`` are (role label, person[, organisation]) of the posts the
+    article names, for a speaker named by title only ("vị Phó Chủ tịch nói", "Tổng giám đốc ACV nói")."""
+    names = {f.iri: f.name for f in mentions}
+    titles = [(t[0], t[1], t[2] if len(t) > 2 else None) for t in titles or []]  # type: ignore[misc]
     quotes: list[Quote] = []
     last_person: str | None = None
     for sentence in article.sentences:
@@ -37,7 +40,7 @@ def extract_quotes(article: Article, mentions: list[Found], titles: list[tuple[s
         for m in direct:
             speaker = (_speaker_before(text, m.start(), persons, sentence.span.start)
                        or _speaker_after(text, m.end(), persons, sentence.span.start)
-                       or _titled_speaker(text, m, titles)
+                       or _titled_speaker(text, m, titles, names)
                        or (last_person if _pronoun_speaks(text, m) else None))
             if speaker:
                 quotes.append(Quote(speaker, (m.group("a") or m.group("b")).strip(), True, evidence, 0.9))
@@ -65,19 +68,31 @@ def _speaker_after(text: str, quote_end: int, persons: list[Found], offset: int)
     return candidates[0].iri if candidates else None
 
 
-def _titled_speaker(text: str, m: re.Match[str], titles: list[tuple[str, str]]) -> str | None:
-    """"…”, vị Phó Chủ tịch nhấn mạnh" / "Thứ trưởng nhấn mạnh: “…”": the person holding that title."""
-    before = re.search(rf"(?:^|[,.]\s*)(?:vị\s+|Vị\s+)?(?P<title>[^,.:;“”\"]{{2,50}}?)\s+(?:{_VERBS})(?:\s+rằng)?\s*:?\s*$",
+def _titled_speaker(text: str, m: re.Match[str], titles: list[tuple[str, str, str | None]],
+                    names: dict[str, str]) -> str | None:
+    """"…”, vị Phó Chủ tịch nhấn mạnh" / "Tổng giám đốc ACV nói" / "Tư lệnh Quân chủng nói": the person
+    holding that title (in that organisation, named in full, by an alias or by its head noun)."""
+    before = re.search(rf"(?:^|[,.]\s*)(?:vị\s+|Vị\s+)?(?P<title>[^,.:;“”\"]{{2,60}}?)\s+(?:{_VERBS})(?:\s+rằng)?\s*:?\s*$",
                        text[: m.start()])
-    after = re.match(rf"^[\s,]*(?:vị\s+)?(?P<title>[^,.:;“”\"]{{2,50}}?)\s+(?:{_VERBS})", text[m.end():])
+    after = re.match(rf"^[\s,]*(?:vị\s+)?(?P<title>[^,.:;“”\"]{{2,60}}?)\s+(?:{_VERBS})", text[m.end():])
     for found in (before, after):
         if found is None:
             continue
-        title = found.group("title").strip().lower()
-        holders = [person for role, person in titles if role.lower() == title or role.lower().startswith(title + " ")]
+        said = found.group("title").strip().lower()
+        holders = [person for role, person, org in titles if _holds(said, role.lower(), names.get(org or "", ""))]
         if holders:
             return holders[-1]
     return None
+
+
+def _holds(said: str, role: str, org: str) -> bool:
+    """Whether "phó tổng giám đốc vnpt" / "giám đốc bệnh viện" names the post (role, organisation)."""
+    if said == role or role.startswith(said + " "):
+        return True
+    if not said.startswith(role + " "):
+        return False
+    rest, org = said[len(role) + 1:], org.lower()
+    return bool(org) and (org.startswith(rest) or rest in org.split(" (")[0] or rest == org)
 
 
 def _pronoun_speaks(text: str, m: re.Match[str]) -> bool:
@@ -103,5 +118,5 @@ class Quotes:
     requires = ("mentions", "positions")
 
     def extract(self, context: Context) -> tuple[Quote, ...]:
-        titles = [(m.role, m.person) for m in context["positions"].memberships]
+        titles = [(m.role, m.person, m.organization) for m in context["positions"].memberships]
         return tuple(extract_quotes(context.article, context["mentions"], titles))
