@@ -172,9 +172,10 @@ def test_discover_reads_folders_jsonl_and_reports_bad_records(tmp_path: Path) ->
     (tmp_path / "feed.jsonl").write_text(
         '{"id": "x1", "url": "https://example.org/x1", "title": "Tin A", "published": "2024-01-02", "body": "Nội dung."}\n'
         "not json\n", encoding="utf-8")
-    sources, errors = discover([tmp_path])
-    assert sorted(s.name for s in sources) == [str(tmp_path / "a.txt"), "https://example.org/x1"]
+    found = discover([tmp_path])
+    sources, errors = found.sources, found.errors
+    assert sorted(s.name for s in sources) == [str(tmp_path / "a.txt"), f"{tmp_path / 'feed.jsonl'}#x1"]
     assert len(errors) == 1 and str(errors[0]).startswith(f"{tmp_path / 'feed.jsonl'}:2: ")
-    jsonl = next(s for s in sources if s.name.startswith("https"))
+    jsonl = next(s for s in sources if s.name.endswith("#x1"))
     article = read(jsonl, max_bytes=10**6)
     assert article.title == "Tin A" and article.published == "2024-01-02" and article.url == "https://example.org/x1"

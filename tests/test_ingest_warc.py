@@ -54,9 +54,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_html_response_is_one_article_and_the_rest_is_counted(archive: Path) -> None:
-    notes: list[str] = []
-    sources, errors = discover([archive], notes=notes)
-    assert errors == []
+    found = discover([archive])
+    sources, errors, notes = found.sources, found.errors, list(found.notes)
+    assert errors == ()
     assert [s.name for s in sources] == [f"{archive}#1", f"{archive}#2"]
     assert all(s.format is Format.HTML for s in sources)
     assert notes == [f"{archive}: 5 record(s) skipped, not HTML pages (1 HTTP 404, 1 image/png, 2 request, 1 warcinfo)"]
@@ -74,7 +74,8 @@ def test_a_truncated_archive_keeps_its_whole_records_and_names_where_it_broke(ar
     plain = gzip.decompress(archive.read_bytes())
     cut = plain.rindex(b"WARC/1", 0, plain.index(b"baomangso"))  # the start of the records of the second page
     broken.write_bytes(plain[:cut] + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 999999\r\n\r\n<html")
-    sources, errors = discover([broken])
+    found = discover([broken])
+    sources, errors = found.sources, found.errors
     assert [s.name for s in sources] == [f"{broken}#1"]
     assert len(errors) == 1 and str(errors[0]).startswith(f"{broken}#") and "(fix: " in str(errors[0])
 

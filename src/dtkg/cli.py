@@ -1,20 +1,45 @@
 """The ``dtkg`` command: the only place that prints and chooses exit codes.
 
-Exit codes: 0 ok, 1 the data fails validation, 2 bad input or usage.
+Exit codes (the same for every command; ``dtkg build`` uses all five):
+
+- 0: everything asked for was done (every input built, the data conforms to the shapes);
+- 1: the data violates the shapes (the dataset is still written, with its report);
+- 2: bad usage or bad input: nothing was built or done;
+- 3: some inputs failed and were left out, each named; the others were built (``--allow-failures`` makes this 0);
+- 4: dtkg itself failed (a bug) and stopped; the message says where the traceback is.
+
+When both 3 and 1 apply, 3 wins. An input that fails because of a bug in dtkg is a failed
+input (3); its traceback is written beside the dataset for a bug report.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import textwrap
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dtkg import __version__
 from dtkg.errors import DtkgError, UsageError
 from dtkg.settings import DEFAULT_BASE, ServeSettings, Settings, ShaclEngine
 
-OK, INVALID, BAD_INPUT = 0, 1, 2
+if TYPE_CHECKING:
+    from dtkg.ingest import Skipped
+    from dtkg.pipeline import BuildReport
+
+OK, INVALID, BAD_INPUT, SOME_FAILED, BUG = 0, 1, 2, 3, 4
+EXIT_CODES = """\
+exit codes:
+  0  every input built and the data conforms to the shapes
+  1  the data violates the shapes (the dataset and its report are written)
+  2  bad usage or bad input: nothing was built
+  3  some inputs failed (each is named); the others were built (--allow-failures: 0)
+  4  dtkg itself failed and stopped (a bug: please report it)
+  when both 3 and 1 apply, 3 wins"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
             example:
               dtkg build examples/articles --output out/kg.nq
               dtkg serve out/kg.nq --port 8000
-            exit codes: 0 ok, 1 data fails validation, 2 bad input or usage"""),
+            exit codes: 0 ok, 1 data fails validation, 2 bad input or usage, 3 some inputs failed, 4 a bug"""),
     )
     parser.add_argument("--version", action="version", version=f"dtkg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -39,15 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sub(sub, name: str, help_text: str, example: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
-    return sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}",
+def _sub(sub, name: str, help_text: str, example: str, more: str = "") -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+    return sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}" + more,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p = _sub(sub, "build", "Build an RDF dataset (one named graph per article) from article files or folders, and validate it.",
-             "dtkg build examples/articles --output out/kg.nq")
-    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files (.txt, .jsonl) or folders")
+             "dtkg build examples/articles --output out/kg.nq", "\n\n" + EXIT_CODES)
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files (.txt, .md, .jsonl) or folders")
     p.add_argument("--output", "-o", type=Path, required=True, help="dataset file: .nq, .trig or .jsonld")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: up to 4)")
@@ -55,7 +80,10 @@ def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     _engine_option(p)
     p.add_argument("--max-article-mb", type=float, default=20.0, help="refuse articles larger than this many MiB (default 20)")
-    p.add_argument("--quiet", "-q", action="store_true", help="only the one-line summary")
+    p.add_argument("--allow-failures", action="store_true",
+                   help="exit 0, not 3, when some inputs failed but the others were built")
+    p.add_argument("--quiet", "-q", action="store_true", help="only the errors and the one-line summary")
+    p.add_argument("--debug", action="store_true", help="print the traceback of any bug in dtkg to the terminal")
 
 
 def _validate_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -146,15 +174,50 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return BAD_INPUT if exc.code not in (0, None) else OK
+    debug = bool(getattr(args, "debug", False))
+    _quiet_libraries(debug)
     try:
         return {"build": _build, "validate": _validate, "serve": _serve, "query": _query, "publish": _publish,
                 "docs": _docs}[args.command](args)
     except DtkgError as exc:
+        for line in exc.details:
+            print(f"dtkg: {line}", file=sys.stderr)
         print(f"dtkg: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
         print("dtkg: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 — a bug: say so, keep the traceback off the terminal
+        if debug:
+            traceback.print_exc()
+        log = _bug_log(traceback.format_exc())
+        print(f"dtkg: internal error: {type(exc).__name__}: {str(exc)[:300]} — this is a bug in dtkg; "
+              + (f"the traceback is in {log}, please report it" if log else "rerun with --debug to see the traceback"),
+              file=sys.stderr)
+        return BUG
+
+
+def _quiet_libraries(debug: bool) -> None:
+    """Library log records (rdflib's, pySHACL's) go to the terminal only with --debug."""
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s")
+        return
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+
+
+def _bug_log(trace: str) -> Path | None:
+    """Write a traceback to a file in the temporary folder, for a bug report."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix="dtkg-bug-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(trace)
+    except OSError:
+        return None
+    return Path(name)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -172,23 +235,62 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
+    if not args.quiet:
+        for line in _skipped_lines(report.skipped):
+            print(f"dtkg: {line}", file=sys.stderr)
+        for note in report.notes:
+            print(f"dtkg: warning: {note}", file=sys.stderr)
     for failure in report.failed:
-        print(f"dtkg: skipped {failure.error}", file=sys.stderr)
-    for note in report.notes:
-        print(f"dtkg: note: {note}", file=sys.stderr)
+        print(f"dtkg: failed: {failure.error}", file=sys.stderr)
+    bug_log = _write_bug_log(report, debug=args.debug)
     v = report.validation
     violations = sum(f.severity.name == "VIOLATION" for f in v.findings) if v else 0
     warnings = sum(f.severity.name == "WARNING" for f in v.findings) if v else 0
     print(f"built {len(report.built)} article file(s) ({report.processed} processed, {report.reused} from cache), "
-          f"{len(report.failed)} failed → {report.output}; "
+          f"{len(report.failed)} failed, {len(report.skipped)} skipped → {report.output}; "
           + (f"validation: {violations} violation(s), {warnings} warning(s)" if v else "validation skipped")
           + (f" (report: {report.report_path})" if report.report_path else ""))
     if v and violations:
         for graph in sorted({f.graph or "(dataset)" for f in v.findings if f.severity.name == "VIOLATION"}):
             msgs = sorted({f.message for f in v.findings if (f.graph or "(dataset)") == graph and f.severity.name == "VIOLATION"})
             print(f"  {graph}: {'; '.join(msgs)}", file=sys.stderr)
-        return INVALID
-    return BAD_INPUT if report.failed and not report.built else OK
+    if bug_log:
+        print(f"dtkg: {len(report.bugs)} input(s) hit a bug in dtkg; the tracebacks are in {bug_log}: "
+              "please report it with those inputs", file=sys.stderr)
+    if report.failed and not args.allow_failures:
+        return SOME_FAILED
+    return INVALID if violations else OK
+
+
+def _skipped_lines(skipped: Sequence["Skipped"], examples: int = 3) -> list[str]:
+    """One line per reason: the path when one file was skipped for it, else a count and examples."""
+    by_reason: dict[str, list[str]] = {}
+    for s in skipped:
+        by_reason.setdefault(s.reason, []).append(s.path)
+    lines = []
+    for reason, paths in by_reason.items():
+        if len(paths) == 1:
+            lines.append(f"skipped {paths[0]}: {reason}")
+        else:
+            shown = ", ".join(paths[:examples]) + (f" and {len(paths) - examples} more" if len(paths) > examples else "")
+            lines.append(f"skipped {len(paths)} inputs, {reason}: {shown}")
+    return lines
+
+
+def _write_bug_log(report: "BuildReport", *, debug: bool) -> Path | None:
+    """The tracebacks of the inputs dtkg failed on, beside the dataset (and on the terminal with --debug)."""
+    path = report.output.with_name(report.output.name + ".errors.log")
+    if not report.bugs:
+        path.unlink(missing_ok=True)
+        return None
+    text = "".join(f"== {r.source}\n{r.trace}\n" for r in report.bugs)
+    if debug:
+        sys.stderr.write(text)
+    try:
+        path.write_text(f"dtkg {__version__}: tracebacks of the inputs dtkg failed on\n\n{text}", encoding="utf-8")
+    except OSError:
+        return _bug_log(text)
+    return path
 
 
 class _Bar:

@@ -10,9 +10,11 @@ from __future__ import annotations
 class DtkgError(Exception):
     """Base class of every error dtkg raises on purpose."""
 
-    def __init__(self, message: str, *, path: str | None = None, fix: str | None = None) -> None:
+    def __init__(self, message: str, *, path: str | None = None, fix: str | None = None,
+                 details: tuple[str, ...] = ()) -> None:
         self.path = path
         self.fix = fix
+        self.details = details  # one line per input at fault, when the error sums up several
         text = f"{path}: {message}" if path else message
         if fix:
             text = f"{text} (fix: {fix})"
@@ -38,6 +40,10 @@ class MappingError(DtkgError):
 
 class ValidationError(DtkgError):
     """Shapes or data cannot be read for validation (not: the data does not conform)."""
+
+
+class OutputError(DtkgError):
+    """The dataset, its report or a temporary file cannot be written (a full disk, a folder in the way)."""
 
 
 class PublishError(DtkgError):

@@ -132,3 +132,19 @@ def role(base: str, label: str) -> str:
 
 def concept(key: str) -> str:
     return f"{CONCEPTS}{key}"
+
+
+_WEB_IRI = re.compile(r"https?://[^/?#\s@:]+(?::\d+)?(?:[/?#]\S*)?\Z", re.IGNORECASE)
+
+
+def is_web_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute http(s) IRI that RDF can hold as it is (a page's URL)."""
+    if not _WEB_IRI.match(text):
+        return False
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
