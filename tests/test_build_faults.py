@@ -145,7 +145,9 @@ def test_an_impossible_date_fails_its_article_only(date: str, where: str, tmp_pa
     assert date not in dates
 
 
-def test_dtkg_validate_reports_an_ill_typed_date_instead_of_crashing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_dtkg_validate_reports_an_ill_typed_date_instead_of_crashing(engine: str, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     feed = _jsonl(tmp_path / "feed.jsonl", {"id": "a", "title": "Tin", "published": "2025-01-01", "body": _body(A)})
     out = tmp_path / "kg.nq"
     build([feed], output=out, settings=Settings(workers=1, validate=False))
@@ -155,7 +157,7 @@ def test_dtkg_validate_reports_an_ill_typed_date_instead_of_crashing(tmp_path: P
     lines[published[0]] = lines[published[0]].replace('"2025-01-01"', '"2025-02-30"')
     bad = tmp_path / "bad.nq"
     bad.write_text("".join(lines), encoding="utf-8")
-    code = cli.main(["validate", str(bad)])
+    code = cli.main(["validate", str(bad), "--shacl-engine", engine])
     captured = capsys.readouterr()
     assert code == 1 and captured.err == ""
     blocks = [b for b in captured.out.split("  VIOLATION: ")[1:] if "schema:datePublished" in b]

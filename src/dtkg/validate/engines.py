@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
@@ -74,14 +75,32 @@ def _pyshacl(shapes: rdflib.Graph) -> Program:
     def run(data: ox.Store) -> rdflib.Graph:
         work = _CachingGraph()
         work.parse(data=data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
+        ill_typed = _plain_ill_typed(work)
         _conforms, report, text = pyshacl.validate(
             work, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
             allow_infos=True, allow_warnings=True, abort_on_first=False)
         if not isinstance(report, rdflib.Graph):
             raise ValidationError(f"pySHACL failed: {text}")
+        for result, value in list(report.subject_objects(SH.value)) if ill_typed else ():
+            if value in ill_typed:
+                report.set((result, SH.value, ill_typed[value]))
         return report
 
     return Program(ShaclEngine.PYSHACL, shapes, run)
+
+
+def _plain_ill_typed(graph: rdflib.Graph) -> dict[rdflib.Literal, rdflib.Literal]:
+    """Ill-typed literals ("2025-02-30"^^xsd:date) as the strings they are, so that rdflib's SPARQL
+    does not fail on them inside SHACL-SPARQL constraints (sh:datatype still reports them);
+    returns each stand-in with the literal it replaced, to put back into the report."""
+    bad = [(s, p, o) for s, p, o in graph if isinstance(o, rdflib.Literal) and o.ill_typed]
+    originals: dict[rdflib.Literal, rdflib.Literal] = {}
+    for s, p, o in bad:
+        plain = rdflib.Literal(str(o))
+        originals[plain] = o
+        graph.remove((s, p, o))
+        graph.add((s, p, plain))
+    return originals
 
 
 class _CachingGraph(rdflib.Graph):
