@@ -119,9 +119,9 @@ def test_html_files_are_discovered_as_html(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_bytes((HTML / "tt-style.html").read_bytes())
     (tmp_path / "b.HTM").write_bytes((HTML / "vgp-style.html").read_bytes())
     (tmp_path / "c.txt").write_text("Tiêu đề\n\nNội dung bài.", encoding="utf-8")
-    sources, errors = discover([tmp_path])
-    assert errors == []
-    assert [(Path(s.name).name, s.format) for s in sources] == [
+    found = discover([tmp_path])
+    assert found.errors == ()
+    assert [(Path(s.name).name, s.format) for s in found.sources] == [
         ("a.html", Format.HTML), ("b.HTM", Format.HTML), ("c.txt", Format.TEXT)]
 
 
