@@ -134,12 +134,15 @@ def concept(key: str) -> str:
     return f"{CONCEPTS}{key}"
 
 
-_WEB_IRI = re.compile(r"https?://[^/?#\s@:]+(?::\d+)?(?:[/?#]\S*)?\Z", re.IGNORECASE)
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+\Z")
 
 
-def is_web_iri(text: str) -> bool:
-    """Whether ``text`` is an absolute http(s) IRI that RDF can hold as it is (a page's URL)."""
-    if not _WEB_IRI.match(text):
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI that RDF can hold as it is (a page's URL, a URN).
+
+    Any scheme passes: showing a ``javascript:`` URL harmlessly is the pages' job.
+    """
+    if not _ABSOLUTE_IRI.match(text):
         return False
     import pyoxigraph as ox
 

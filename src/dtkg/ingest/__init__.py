@@ -263,8 +263,8 @@ def metadata(values: dict[str, object], *, where: str) -> dict[str, str]:
         value = value.strip()
         if key == "published":
             value = _published(value, where=where)
-        elif key == "url" and not iris.is_web_iri(value):
-            raise IngestError(f'"url" {value!r} is not an absolute http(s) URL', path=where,
+        elif key == "url" and not iris.is_absolute_iri(value):
+            raise IngestError(f'"url" {value!r} is not an absolute URL', path=where,
                               fix='give the page\'s address, such as "https://example.org/news/123", or remove it')
         if value:
             meta[key] = value
