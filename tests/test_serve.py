@@ -472,7 +472,7 @@ def test_data_iris_dereference_with_outbound_and_inbound_statements(client: Test
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     assert response.headers["vary"] == "Accept"
-    assert response.headers["content-location"] == "/id/place/nam-dinh?format=turtle"
+    assert response.headers["content-location"] == "/id/place/nam-dinh.ttl"
     place = rdflib.URIRef(f"{ID}place/nam-dinh")
     triples = {(str(s), str(p), str(o)) for s, p, o in turtle_graph(response.text)}
     assert triples == {
@@ -490,7 +490,9 @@ def test_description_in_trig_keeps_graphs(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/trig"
     dataset = rdflib.Dataset().parse(data=response.text, format="trig")
     graphs = {str(g) for _, _, _, g in dataset.quads((None, None, None, None))}
-    assert graphs == {f"{ID}graph/reference", f"{ID}graph/article/a1", f"{ID}graph/article/a2"}
+    default = str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    assert graphs == {default, f"{ID}graph/reference", f"{ID}graph/article/a1", f"{ID}graph/article/a2"}
+    assert len(dataset.default_graph) == 6  # the merged description, as in Turtle
 
 
 def test_description_follows_blank_nodes(client: TestClient) -> None:

@@ -119,6 +119,8 @@ def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p.add_argument("--in-memory-up-to", type=int, default=200_000, metavar="QUADS",
                    help="each query process keeps a copy in memory of a dataset of up to this many quads, "
                         "for faster answers; larger ones are read from disk (default 200000; 0: always from disk)")
+    p.add_argument("--page-size", type=int, default=10_000, metavar="N",
+                   help="statements per page of a linked-data document; longer ones are paged (default 10000)")
 
 
 def _port(text: str) -> int:
@@ -325,7 +327,8 @@ def _serve(args: argparse.Namespace) -> int:
     Settings(base_iri=args.base)  # validates the base IRI
     settings = ServeSettings(query_timeout=args.query_timeout, query_memory_mb=args.query_memory_mb,
                              max_request_bytes=args.max_request_bytes, query_workers=args.query_workers,
-                             in_memory_up_to=args.in_memory_up_to)
+                             in_memory_up_to=args.in_memory_up_to,
+                             page_size=args.page_size)
 
     def ready(url: str) -> None:
         print(f"dtkg: serving {args.source} at {url} (SPARQL at {url}sparql); Ctrl-C stops", file=sys.stderr, flush=True)

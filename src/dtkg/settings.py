@@ -72,13 +72,15 @@ class Settings:
 
 @dataclass(frozen=True, kw_only=True)
 class ServeSettings:
-    """How ``dtkg serve`` guards itself: time and memory per query, request size, query worker processes."""
+    """How ``dtkg serve`` guards itself (time and memory per query, request size, query worker processes)
+    and how many statements a page of a linked-data document holds."""
 
     query_timeout: float = 30.0
     query_memory_mb: int = 1024
     max_request_bytes: int = 1024 * 1024
     query_workers: int = 2
     in_memory_up_to: int = 200_000
+    page_size: int = 10_000
 
     def __post_init__(self) -> None:
         checks = (
@@ -88,6 +90,7 @@ class ServeSettings:
              "1048576"),
             (self.query_workers >= 1, "--query-workers must be at least 1", self.query_workers, "2"),
             (self.in_memory_up_to >= 0, "--in-memory-up-to must be 0 or more", self.in_memory_up_to, "200000"),
+            (self.page_size >= 1, "--page-size must be at least 1", self.page_size, "10000"),
         )
         for ok, rule, value, example in checks:
             if not ok:

@@ -1,11 +1,15 @@
 """What the store knows about one IRI: its statements in every graph, and the links to it.
 
 The description of a resource is every quad with it as subject (following blank-node
-objects, so nested nodes come along), plus every quad with it as object (inbound links).
+objects, so nested nodes come along), then those of the hash IRIs of its document that it
+links to (``…/text/1-9`` brings ``…/text/1-9#position``), then every quad with it as object
+(inbound links). The contents of a named graph are its quads. Both are streams in a fixed
+order, so that a page of either is the same every time (see :mod:`dtkg.serve.documents`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -35,6 +39,43 @@ def outbound(store: ox.Store, subject: ox.NamedNode | ox.BlankNode) -> list[ox.Q
                 seen.add(quad.object)
                 pending.append((quad.object, quad.graph_name))
     return quads
+
+
+def description(store: ox.Store, node: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The description of ``node``, each quad once: outbound, its hash IRIs' outbound, then inbound."""
+    own = outbound(store, node)
+    fragments = hash_iris(node, own)
+    described = {node, *fragments}
+    yield from own
+    for fragment in fragments:
+        yield from outbound(store, fragment)
+    for quad in store.quads_for_pattern(None, None, node, None):
+        if quad.subject not in described:  # already there as outbound statements
+            yield quad
+
+
+def hash_iris(node: ox.NamedNode, quads: Iterable[ox.Quad]) -> list[ox.NamedNode]:
+    """The IRIs ``node#…`` that ``quads`` link to, in first-seen order."""
+    prefix = node.value.split("#", 1)[0] + "#"
+    found = (q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(prefix))
+    return [iri for iri in dict.fromkeys(found) if iri != node]
+
+
+def graph_contents(store: ox.Store, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The quads of the named graph ``graph``."""
+    return store.quads_for_pattern(None, None, None, graph)
+
+
+def page_of(quads: Iterator[ox.Quad], *, number: int, size: int) -> tuple[list[ox.Quad], bool]:
+    """The ``number``-th run of ``size`` quads (from 1), and whether more follow."""
+    start = (number - 1) * size
+    window = list(itertools.islice(quads, start, start + size + 1))
+    return window[:size], len(window) > size
+
+
+def inbound_links(store: ox.Store, node: ox.NamedNode) -> Iterator[ox.Quad]:
+    """Quads with ``node`` as object, in any graph, but not as subject (those are outbound)."""
+    return (q for q in store.quads_for_pattern(None, None, node, None) if q.subject != node)
 
 
 def inbound(store: ox.Store, obj: ox.NamedNode) -> list[ox.Quad]:

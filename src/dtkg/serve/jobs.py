@@ -9,9 +9,9 @@ with the HTTP status before its head is written.
 
 from __future__ import annotations
 
+import itertools
 import json
 import string
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlencode
@@ -21,10 +21,11 @@ import pyoxigraph as ox
 from dtkg.errors import DtkgError
 
 from dtkg.serve import describe as desc
-from dtkg.serve import formats
+from dtkg.serve import documents, formats
+from dtkg.serve.documents import Candidate
 from dtkg.serve.formats import NotAcceptable, Representation
 from dtkg.serve.protocol import ProtocolError, QueryRequest
-from dtkg.serve.responses import alternates
+from dtkg.serve.responses import Link
 from dtkg.serve.site import Site
 from dtkg.serve.sparql import QUERIES, evaluate, offers, results_page, serialize, table
 from dtkg.serve.views import Viewer, render
@@ -41,12 +42,16 @@ class QueryJob:
 
 @dataclass(frozen=True)
 class DescribeJob:
-    """Describe the first of ``candidates`` the store knows, for the request at ``path``."""
+    """Describe the first of ``candidates`` the store knows (page ``page`` of ``page_size`` statements),
+    for the request at ``path`` with query parameters ``params``."""
 
-    candidates: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
     path: str
     accept: str | None
     format: str | None
+    page: int = 1
+    page_size: int = 10_000
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,24 +132,30 @@ def run_query(store: ox.Store, site: Site, job: QueryJob, sink: Sink) -> None:
 
 
 def run_describe(store: ox.Store, site: Site, job: DescribeJob, sink: Sink) -> None:
-    """The description of the first candidate IRI the store knows, or 404."""
-    iri = desc.first_known(store, job.candidates)
-    if iri is None:
-        shown = job.candidates[0] if job.candidates else job.path
+    """The document about the first candidate the store knows: a named graph's contents, or a
+    resource's description (see :mod:`dtkg.serve.documents`); 404 for anything else."""
+    candidate = next((c for c in job.candidates if desc.first_known(store, [c.iri])), None)
+    if candidate is None:
+        shown = job.candidates[0].iri if job.candidates else job.path
         raise JobFailed(404, f"nothing is known about <{shown}> in this dataset")
-    representation = formats.choose(formats.RESOURCE_OFFERS, accept=job.accept, fmt=job.format)
-    location = f"{job.path}?{urlencode({'format': representation.name})}"
-    outbound, inbound = desc.describe(store, iri)
+    representation = candidate.representation or formats.choose(
+        formats.RESOURCE_OFFERS, accept=job.accept, fmt=job.format
+    )
+    node = ox.NamedNode(candidate.iri)
     if representation.rdf is None:
-        body: bytes | str = resource_page(store, site, iri, outbound, inbound, job.path)
+        outbound = desc.outbound(store, node)
+        inbound = list(itertools.islice(desc.inbound_links(store, node), job.page_size))
+        body = resource_page(store, site, candidate.iri, outbound, inbound, candidate.path).encode()
+        more = False
     else:
-        quads = list(dict.fromkeys(outbound + inbound))
-        items: Sequence[ox.Quad] | Sequence[ox.Triple] = (
-            quads if representation.rdf.supports_datasets else desc.as_triples(quads)
-        )
-        body = ox.serialize(items, format=representation.rdf, prefixes=site.rdf_prefixes) or b""
-    sink.head(_head(representation, location=location))
-    sink.write(body.encode() if isinstance(body, str) else body)
+        stream = desc.graph_contents(store, node) if store.contains_named_graph(node) else desc.description(store, node)
+        quads, more = desc.page_of(stream, number=job.page, size=job.page_size)
+        if not quads and job.page > 1:
+            raise JobFailed(404, f"<{candidate.iri}> has no page {job.page}: its document has fewer pages")
+        body = documents.write(quads, representation, prefixes=site.rdf_prefixes)
+    head = documents.headers(candidate, representation, page=job.page, more=more, params=dict(job.params))
+    sink.head(Head(200, representation.media_type, head))
+    sink.write(body)
 
 
 def resource_page(
@@ -163,7 +174,7 @@ def resource_page(
         outbound=viewer.outbound(outbound),
         inbound=viewer.inbound(inbound),
         graph_query=graph_query(iri) if store.contains_named_graph(node) else None,
-        alternates=alternates(path, formats.RESOURCE_OFFERS),
+        alternates=[Link(path + suffix, r.media_type) for suffix, r in formats.SUFFIXES.items() if not r.html],
     )
 
 

@@ -91,7 +91,7 @@ def read_operation(method: str, params: Params, content_type: str | None, body: 
         query=queries[0],
         default_graphs=tuple(v for n, v in fields if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in fields if n == "named-graph-uri"),
-        format=next((v for n, v in reversed(fields) if n == "format"), None),
+        format=",".join(v for n, v in fields if n == "format") or None,  # every format value, first first
     )
 
 
