@@ -26,7 +26,8 @@ def _evidence(x: Extraction) -> list[Evidence]:
 @pytest.mark.parametrize("folder", [s for s in SETS if s.is_dir()], ids=lambda p: str(p.relative_to(ROOT)))
 def test_evidence_and_mentions_are_the_text_at_their_offsets(folder: Path) -> None:
     extractor = Extractor(base=BASE)
-    sources, errors = discover([folder])
+    found = discover([folder])
+    sources, errors = list(found.sources), found.errors
     assert not errors
     checked = articles = 0
     for article in iter_articles(sources, max_bytes=10**8):
