@@ -120,6 +120,22 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Tenure:
+    """When a post was held, as the article says it. Dates are YYYY-MM-DD, YYYY-MM or YYYY.
+
+    ``start``/``end`` are stated ("từ tháng 3/2024", "giai đoạn 2016–2020"); ``start_by`` /
+    ``end_by`` are the article's date when it only says the post began recently ("tân",
+    "vừa được bổ nhiệm") or had ended ("nguyên", "khi còn là"): not after that date;
+    ``observed`` is the article's date when it says nothing of the period."""
+
+    start: str | None = None
+    end: str | None = None
+    start_by: str | None = None
+    end_by: str | None = None
+    observed: str | None = None
+
+
+@dataclass(frozen=True)
 class Membership:
     """A person holding a position (and maybe a rank) in an organisation."""
 
@@ -128,6 +144,8 @@ class Membership:
     organization: str | None
     evidence: Evidence
     confidence: float = 0.8
+    title: str | None = None  # the title of office (titles reference data) the role stands for
+    tenure: Tenure = Tenure()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dtkg.extract.entities import Found, body_entry, main_province
 from dtkg.extract.gazetteer import Gazetteer, Match
 from dtkg.extract.vocab import alternation, vocabulary
 from dtkg.extract.family import Context
+from dtkg.extract.tenure import read_tenure, title_of
 from dtkg.model import EntityType, Evidence, Membership
 
 _V = vocabulary()
@@ -258,8 +259,11 @@ class Positions:
         article = context.article
         spans = [(s.span.start, s.span.end) for s in article.sentences]
         positions, ranks = extract_positions(article.text, spans, context.gaz, context["mentions"])
+        observed = article.published or (article.dated if article.dated and len(article.dated) == 10 else None)
         memberships = []
         for p in positions:
             s = article.sentence_at(p.start)
-            memberships.append(Membership(p.person, p.label, p.org, Evidence(s.index, s.span, s.text), 0.8))
+            tenure = read_tenure(article.text, p.label, (p.start, p.end), (s.span.start, s.span.end), observed)
+            memberships.append(Membership(p.person, p.label, p.org, Evidence(s.index, s.span, s.text), 0.8,
+                                          title_of(p.label, context.gaz), tenure))
         return PositionFacts(tuple(memberships), tuple(ranks))

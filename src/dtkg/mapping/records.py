@@ -96,6 +96,8 @@ def _people(b: _Builder, x: Extraction, art: str) -> None:
     for n, m in enumerate(x.memberships, start=1):
         b.add({"@id": iris.fact(art, "membership", n), "@type": "Membership", "article": art, "person": m.person,
                "organization": m.organization, "role": iris.role(b.base, m.role), "roleLabel": m.role,
+               "positionTitle": m.title, "tenureStart": m.tenure.start, "tenureEnd": m.tenure.end,
+               "tenureStartBy": m.tenure.start_by, "tenureEndBy": m.tenure.end_by, "observedOn": m.tenure.observed,
                "evidence": b.span(art, m.evidence), "confidence": decimal(m.confidence)})
     for n, (person, rank) in enumerate(x.ranks, start=1):
         b.add({"@id": iris.fact(art, "rank", n), "@type": "Rank", "person": person, "rank": rank})
