@@ -38,6 +38,10 @@ class MappingError(DtkgError):
     """A mapping file is broken or produced invalid RDF."""
 
 
+class ResolveError(DtkgError):
+    """A cross-article resolution query is broken."""
+
+
 class ValidationError(DtkgError):
     """Shapes or data cannot be read for validation (not: the data does not conform)."""
 

@@ -61,6 +61,18 @@ def reference_graph(base: str) -> str:
     return f"{base}graph/reference"
 
 
+def resolution_graph(base: str) -> str:
+    """The graph of what only the whole dataset shows: facts several articles report, conflicts."""
+    return f"{base}graph/resolution"
+
+
+def resolved(base: str, kind: str, key: str) -> str:
+    """A fact several articles report, named by what its reports share (an agreement by its
+    parties and earliest year, a target by its subject and description):
+    ``{base}resolved/agreement/3f2a…``."""
+    return f"{base}resolved/{kind}/{_short_hash(key, 16)}"
+
+
 def publication_graph(base: str) -> str:
     """The graph in which ``dtkg publish`` records, on a store, the graphs it published there."""
     return f"{base}graph/published"
@@ -91,6 +103,13 @@ def related_key(parent_key: str, index: int) -> str:
 def entity(base: str, kind: str, name: str) -> str:
     """An extracted entity not in the reference data: ``{base}person/le-dang-dung-1a2b3c``."""
     return f"{base}{kind}/{named_slug(name)}"
+
+
+def person(base: str, name: str, anchor: str) -> str:
+    """A person keyed by name and by the organisation (or place) their post anchors them to:
+    ``{base}person/tran-minh-khoi-1a2b3c4d``, the same in every article that gives the post."""
+    where = anchor[len(base):] if anchor.startswith(base) else anchor
+    return f"{base}person/{slug(name)}-{_short_hash(fold(name) + ' @ ' + where, 8)}"
 
 
 def governing_body(base: str, body: str, place: str) -> str:

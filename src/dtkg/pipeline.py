@@ -1,9 +1,10 @@
-"""The whole flow, in one place: ingest → extract → mapping → validate → write.
+"""The whole flow, in one place: ingest → extract → mapping → resolve → validate → write.
 
 :func:`build` discovers the article sources, processes each one (in a process pool,
 through a cache keyed by content and model), streams the quads of every article graph
-and the metadata graph to a temporary file, adds the reference graph, validates and
-renames the dataset into place.
+and the metadata graph to a temporary file, adds the reference graph and the resolution
+graph (what only the whole dataset shows: facts several articles report, conflicting
+claims), validates and renames the dataset into place.
 
 One input never stops the others: whatever goes wrong with one (a :class:`DtkgError`, or
 any other exception, which is a bug and keeps its traceback for the report) fails that
@@ -34,6 +35,7 @@ from dtkg.errors import DtkgError, IngestError, OutputError, UsageError
 from dtkg.extract import Extractor
 from dtkg.ingest import Discovery, Skipped, Source, discover, read, shown
 from dtkg.mapping import Mapper
+from dtkg.resolve import resolve
 from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_dataset
 from dtkg.validate import (ArticleCheck, CrossArticle, ReportContext, ReportFormat, Severity, ValidationRun, Validator,
@@ -197,6 +199,8 @@ def _write(sources: list[Source], output: Path, fmt: DatasetFormat, settings: Se
                 built.append(replace(result, nquads="", check=None))  # validation is collected in checks
                 processed += not result.cached
                 reused += result.cached
+            out.flush()
+            out.write(ox.serialize(resolve(tmp, base=settings.base_iri), format=ox.RdfFormat.N_QUADS).decode("utf-8"))
         if not built:
             raise IngestError("no input could be built into an article", path=output.name,
                               fix="see the reason given for each input",

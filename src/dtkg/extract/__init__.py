@@ -12,6 +12,7 @@ from dtkg.extract import gazetteer as gazetteer_module
 from dtkg.extract.entities import Found
 from dtkg.extract.family import Context, Family
 from dtkg.extract.gazetteer import Gazetteer
+from dtkg.extract.identity import anchor_persons
 from dtkg.extract.registry import FAMILIES, ordered
 from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, Entity, EntityType, Extraction, Mention, Span
@@ -33,7 +34,8 @@ class Extractor:
 
     def run(self, article: Article) -> list[Extraction]:
         """The extraction of an article and of each related-article teaser printed under it."""
-        return [self._main(article)] + [self._teaser(r) for r in article.related]
+        main = anchor_persons(self._main(article), base=self.base, gaz=self.gaz)
+        return [main] + [self._teaser(r) for r in article.related]
 
     def _context(self, article: Article) -> Context:
         return Context(article, self.gaz, self.vocab, self.base, self.country)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cache
 
 from dtkg import iris
 from dtkg.extract.family import Context
 from dtkg.extract.gazetteer import Entry, Gazetteer, Kind, Match
 from dtkg.extract.patterns import LO, LOCATIVE_BEFORE, NAME_UNIT, NOT_NAME, UP
-from dtkg.extract.vocab import alternation, vocabulary
+from dtkg.extract.vocab import DATA, alternation, vocabulary
 from dtkg.model import Article, EntityType
 
 _V = vocabulary()
@@ -141,8 +142,9 @@ def _nested(f: Found) -> Found:
 
 
 def _inside_a_name(segment: str, m: Match) -> bool:
-    """"Đức" in "Trịnh Đức Phong" is a syllable of a name, not Germany."""
-    if " " in m.surface or m.surface.isupper():
+    """"Đức" in "Trịnh Đức Phong" is a syllable of a name, not Germany; an organisation's
+    one-word name ("Tổng giám đốc Viettel Trần Minh Khôi") is not."""
+    if " " in m.surface or m.surface.isupper() or m.entry.kind is not Kind.PLACE:
         return False
     before = re.search(r"([^\W\d_]+) $", segment[: m.start])
     after = re.match(r" ([^\W\d_]+)", segment[m.end:])
@@ -226,6 +228,7 @@ class EntityFinder:
         found: list[Found] = []
         for sentence in article.sentences:
             found += self._in_sentence(text, sentence.span.start, sentence.span.end)
+        found = _places_not_persons(found)
         found = _resolve_short_names(found, text, article)
         found = _short_references(found, text, article)
         found = self._resolve_generic(found, text, article)
@@ -420,6 +423,9 @@ class EntityFinder:
             if _overlaps(s, e, taken):
                 continue
             name = " ".join(words)
+            if not framed and name in localities():  # "Lý Sơn hiện có …": the island district
+                out.append(Found(s, e, segment[s:e], iris.entity(self.base, "place", name), name, EntityType.PLACE))
+                continue
             out.append(Found(s, e, segment[s:e], iris.entity(self.base, "person", name), name, EntityType.PERSON))
         return out
 
@@ -510,6 +516,21 @@ def main_province(found: list[Found], text: str | None = None) -> str | None:
     if not counts:
         return None
     return max(counts, key=lambda p: (counts[p], -first[p]))
+
+
+@cache
+def localities() -> frozenset[str]:
+    """Place names below the province that look like a person's name (``data/localities.txt``)."""
+    lines = (DATA / "localities.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _places_not_persons(found: list[Found]) -> list[Found]:
+    """A "person" named exactly like a place the article names ("huyện đảo Lý Sơn" … "Lý Sơn")
+    is that place."""
+    places = {f.name: f for f in found if f.type is EntityType.PLACE}
+    return [replace(places[f.name], start=f.start, end=f.end, surface=f.surface, nested=False)
+            if f.type is EntityType.PERSON and f.name in places else f for f in found]
 
 
 def _resolve_short_names(found: list[Found], text: str, article: Article) -> list[Found]:
