@@ -31,10 +31,13 @@ def test_the_wheel_carries_the_rdf_files(wheel: Path) -> None:
                      "dtkg/_data/mappings/context.jsonld", "dtkg/_data/mappings/03-agreements.rq",
                      "dtkg/extract/gazetteer.rq", "dtkg/extract/data/surnames.txt",
                      "dtkg/extract/data/vocabulary.toml", "dtkg/extract/data/org_heads.tsv",
-                     "dtkg/serve/service-description.ttl"]:
+                     "dtkg/serve/service-description.ttl", "dtkg/_data/ontology/cq/posts-over-time.rq",
+                     "dtkg/_data/ontology/cq/conflicts.rq", "dtkg/_data/ontology/reference/wikidata.ttl",
+                     "dtkg/_data/mappings/resolution/20-conflicts.rq", "dtkg/extract/data/tenure.toml",
+                     "dtkg/extract/data/localities.txt"]:
         assert required in names, required
     assert any(n.startswith("dtkg/_data/shapes/") and n.endswith(".ttl") for n in names)
-    assert len([n for n in names if n.startswith("dtkg/_data/ontology/cq/") and n.endswith(".rq")]) == 11
+    assert len([n for n in names if n.startswith("dtkg/_data/ontology/cq/") and n.endswith(".rq")]) == 13
 
 
 def test_the_installed_wheel_builds_from_another_folder(wheel: Path, tmp_path: Path) -> None:
