@@ -200,7 +200,10 @@ def _write(sources: list[Source], output: Path, fmt: DatasetFormat, settings: Se
                 processed += not result.cached
                 reused += result.cached
             out.flush()
-            out.write(ox.serialize(resolve(tmp, base=settings.base_iri), format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+            resolution = resolve(tmp, base=settings.base_iri)
+            out.write(ox.serialize(resolution, format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+            if checks is not None:
+                checks.add_resolution(resolution)
         if not built:
             raise IngestError("no input could be built into an article", path=output.name,
                               fix="see the reason given for each input",
@@ -356,6 +359,7 @@ class _Checks:
         self.cross = CrossArticle(self.validator, state_dir=cache.root / "cross-article", key=cache.salt)
         self.runs: list[ValidationRun] = []
         self.contexts: list[ReportContext] = []
+        self.resolution: list[ox.Quad] = []
 
     def add(self, result: ArticleResult) -> None:
         check = result.check
@@ -365,6 +369,11 @@ class _Checks:
         self.contexts.append(check.context)
         self.cross.add(iris.article_graph(self.settings.base_iri, result.key), check.projection,
                        check.projection_digest)
+
+    def add_resolution(self, quads: list[ox.Quad]) -> None:
+        """The resolution graph (facts several articles report, conflicts): cross-article shapes only."""
+        self.resolution = quads
+        self.cross.add(iris.resolution_graph(self.settings.base_iri), self.validator.projection(quads))
 
     def finish(self, sources: list[Source]) -> tuple[ValidationRun, ReportContext]:
         reference = iris.reference_graph(self.settings.base_iri)
@@ -380,6 +389,8 @@ class _Checks:
         def load(slot: str) -> list[ox.Quad]:
             if slot == reference:
                 return quads
+            if slot == iris.resolution_graph(self.settings.base_iri):
+                return self.resolution
             cached = self.cache.get(by_graph[slot])
             return list(ox.parse(cached.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if cached else []
 
