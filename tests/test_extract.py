@@ -75,7 +75,9 @@ def test_rank_and_kiem_chain_after_a_name(extractor: Extractor) -> None:
     x = run(extractor, "Trung tướng Tạ Quang Khải, Chủ tịch kiêm Tổng giám đốc Viettel, trao hoa cho đối tác.")
     assert {(m.role, m.organization) for m in x.memberships} == {
         ("Chủ tịch", BASE + "org/viettel"), ("Tổng giám đốc", BASE + "org/viettel")}
-    assert x.ranks == ((iris.entity(BASE, "person", "Tạ Quang Khải"), "https://w3id.org/dtkg/concept/rank/trung-tuong"),)
+    khai = iris.person(BASE, "Tạ Quang Khải", BASE + "org/viettel")  # keyed by name and the post's organisation
+    assert {m.person for m in x.memberships} == {khai}
+    assert x.ranks == ((khai, "https://w3id.org/dtkg/concept/rank/trung-tuong"),)
 
 
 def test_a_name_without_a_title_has_no_position(extractor: Extractor) -> None:

@@ -94,7 +94,8 @@ def test_party_posts_are_positions_and_their_committee_is_not_an_organisation(ex
     assert posts(x) >= {("Tào Minh Khải", "Ủy viên Ban Thường vụ Đảng ủy", "Binh chủng Đặc công"),
                         ("Tào Minh Khải", "Phó Tư lệnh", "Binh chủng Đặc công")}
     assert [n for _, n in surfaces(x, "Organization")] == ["Binh chủng Đặc công"]
-    assert x.ranks == ((iris.entity(BASE, "person", "Tào Minh Khải"), "https://w3id.org/dtkg/concept/rank/thieu-tuong"),)
+    khai = iris.person(BASE, "Tào Minh Khải", iris.entity(BASE, "org", "Binh chủng Đặc công"))
+    assert x.ranks == ((khai, "https://w3id.org/dtkg/concept/rank/thieu-tuong"),)
 
 
 def test_central_committee_membership_is_one_position(extractor: Extractor) -> None:

@@ -184,7 +184,7 @@ def test_property_constraints_rank_and_block_matches(client: TestClient) -> None
         "wikidata": {"query": "Nam Định", "properties": [{"pid": "sameAs", "v": "Q36907"}]},
     })
     right, wrong = answer["right"]["result"][0], answer["wrong"]["result"][0]
-    assert right["id"] == wrong["id"] == BASE + "person/phung-van-tien-7c0db2"
+    assert right["id"] == wrong["id"] == BASE + "person/phung-van-tien-aa170e12"
     assert right["match"] is True and right["score"] == 100
     assert {"id": "memberOf", "value": True} in right["features"]
     assert wrong["match"] is False and wrong["score"] == 70
@@ -211,7 +211,7 @@ def test_draft_batch(client: TestClient) -> None:
     assert len(results_) == 2
     assert results_[0]["candidates"][0]["id"] == VIETTEL and results_[0]["candidates"][0]["match"] is True
     assert results_[0]["candidates"][0]["types"][0]["id"] == SCHEMA_ORG + "Organization"
-    assert results_[1]["candidates"][0]["id"] == BASE + "person/phung-van-tien-7c0db2"
+    assert results_[1]["candidates"][0]["id"] == BASE + "person/phung-van-tien-aa170e12"
 
 
 def test_preview(client: TestClient) -> None:
