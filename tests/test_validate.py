@@ -341,11 +341,25 @@ def test_sarif_region_points_at_the_evidence_in_the_source_file(clean: Path, tmp
 # ---------------------------------------------------------------- thresholds, formats, other graphs
 
 
-def test_fail_on_threshold(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _validate(capsys, str(clean), "--fail-on", "violation")[0] == 0
-    code, out, _ = _validate(capsys, str(clean), "--fail-on", "warning")
-    assert code == 1 and "WARNING:" in out
-    assert _validate(capsys, str(clean), "--fail-on", "info")[0] == 1
+@pytest.fixture(scope="module")
+def warned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two articles that report one agreement with different periods: one warning, no violation."""
+    from dtkg.pipeline import build
+    from dtkg.settings import Settings
+
+    folder = tmp_path_factory.mktemp("warned")
+    for name in ("t1_quang_binh_2022.txt", "t2_quang_binh_2022_khac.txt"):
+        (folder / name).write_bytes((Path(__file__).parent / "data" / "time" / "articles" / name).read_bytes())
+    out = folder / "out" / "kg.nq"
+    build([folder], output=out, settings=Settings(workers=1, validate=False, cache_dir=folder / "cache"))
+    return out
+
+
+def test_fail_on_threshold(warned: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _validate(capsys, str(warned), "--fail-on", "violation")[0] == 0
+    code, out, _ = _validate(capsys, str(warned), "--fail-on", "warning")
+    assert code == 1 and "WARNING:" in out and "dtsh:ConflictShape" in out
+    assert _validate(capsys, str(warned), "--fail-on", "info")[0] == 1
 
 
 @pytest.mark.parametrize("name", ["extension.ttl", "extension.jsonld", "extension.trig"])
