@@ -6,7 +6,7 @@ OUT    ?= out
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run build validate serve test test-fast wheel clean
+.PHONY: setup vendor run build validate serve test test-fast screenshots wheel clean
 
 $(BIN)/dtkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(BIN)/dtkg: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/dtkg
 
-setup: $(BIN)/dtkg
+YASGUI := src/dtkg/serve/static/vendor/yasgui/VERSION
+
+setup: $(BIN)/dtkg $(YASGUI)
+
+## YASGUI for the query page, packed from the npm registry at a pinned version (not committed)
+vendor: $(YASGUI)
+
+$(YASGUI): scripts/vendor_yasgui.py | $(BIN)/dtkg
+	$(BIN)/python scripts/vendor_yasgui.py
 
 ## build → validate → serve the bundled sample articles at http://$(HOST):$(PORT)/
 run: build validate serve
@@ -34,6 +42,10 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not server and not slow"
+
+## the browser test, keeping its screenshots of the overview and an article in docs/screenshots/
+screenshots: setup
+	DTKG_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 wheel: setup
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist

@@ -268,3 +268,47 @@ def test_hostile_article_renders_inert(hostile: TestClient) -> None:
     article = get(hostile, found[0]["href"])
     assert "&lt;script&gt;" in article  # shown as text
     assert "javascript:alert(1)" in article.split('class="source"')[1].split("</dd>")[0]  # the URL, as text only
+
+
+# ---------------------------------------------------------------- query page, static files, policies
+
+def test_query_page_lists_the_competency_queries_and_loads_only_its_own_scripts(client: TestClient) -> None:
+    from dtkg.serve.web.querypage import examples, yasgui_available
+    from dtkg.serve.web.render import SCRIPTED_POLICY
+
+    response = client.get("/query", headers=HTML)
+    from dtkg import resources
+
+    assert len(examples()) == len(list(resources.cq_dir().glob("*.rq"))) > 0
+    for example in examples():
+        assert f'href="/query?example={example.name}#plain"' in response.text
+    scripts = [a.get("src") for t, a in tags(response.text) if t == "script"]
+    if yasgui_available():
+        assert scripts == ["/static/vendor/yasgui/yasgui.min.js", "/static/query.js"]
+        assert response.headers["content-security-policy"] == SCRIPTED_POLICY
+    else:
+        assert scripts == []
+    opened = client.get("/query", params={"example": "successors"}, headers=HTML).text
+    assert "dtkg:successorUnit" in opened.split('<textarea id="query"')[1].split("</textarea>")[0]
+
+
+def test_other_pages_keep_the_strict_policy_and_the_preview_can_be_framed(client: TestClient) -> None:
+    from dtkg.serve.responses import SECURITY_HEADERS
+
+    strict = SECURITY_HEADERS["Content-Security-Policy"]
+    for path in ("/", ARTICLE, "/search?q=x", "/id/org/viettel"):
+        response = client.get(path, headers=HTML)
+        assert response.headers["content-security-policy"] == strict, path
+        assert response.headers["x-frame-options"] == "DENY"
+    preview = client.get("/reconcile/preview", params={"id": BASE + "org/viettel"})
+    assert "frame-ancestors *" in preview.headers["content-security-policy"]
+    assert "x-frame-options" not in preview.headers
+
+
+def test_static_files(client: TestClient) -> None:
+    css = client.get("/static/dtkg.css")
+    assert (css.status_code, css.headers["content-type"]) == (200, "text/css; charset=utf-8")
+    assert client.get("/static/query.js").headers["content-type"] == "text/javascript; charset=utf-8"
+    for bad in ("/static/../web/routes.py", "/static/%2e%2e/web/routes.py", "/static/nothing.css", "/static/vendor",
+                "/static/vendor/README.md"):
+        assert client.get(bad).status_code == 404, bad

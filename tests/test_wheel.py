@@ -40,6 +40,14 @@ def test_the_wheel_carries_the_rdf_files(wheel: Path) -> None:
     assert len([n for n in names if n.startswith("dtkg/_data/ontology/cq/") and n.endswith(".rq")]) == 13
 
 
+def test_the_wheel_carries_the_web_assets(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ["dtkg/serve/static/dtkg.css", "dtkg/serve/static/query.js", "dtkg/serve/web/messages.toml",
+                     "dtkg/serve/templates/web/article.html", "dtkg/serve/queries/catalog-labels.rq",
+                     "dtkg/serve/static/vendor/yasgui/yasgui.min.js", "dtkg/serve/static/vendor/yasgui/LICENSE.txt"]:
+        assert required in names, required  # YASGUI is git-ignored, vendored by make setup, and still shipped
+
+
 def test_the_installed_wheel_builds_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",

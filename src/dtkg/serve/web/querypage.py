@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from dtkg.errors import DtkgError
 from dtkg.serve.sparql import example_query
-from dtkg.serve.web.render import html, page_for, render
+from dtkg.serve.web.render import SCRIPTED_POLICY, html, page_for, render
 from dtkg.serve.web.routes import Web
 from dtkg.serve.web.static import STATIC
 
@@ -69,4 +69,4 @@ async def query_page(web: Web, request: Request) -> Response:
         config=json.dumps({"endpoint": "/sparql", "examples": [e.__dict__ for e in examples()], "query": query},
                           ensure_ascii=False),
     )
-    return html(body, page)
+    return html(body, page, policy=SCRIPTED_POLICY if yasgui_available() else None)

@@ -28,7 +28,7 @@ from dtkg.serve.protocol import parse_params
 from dtkg.serve.web.catalog import KIND_IRI, Catalog, Entry, Hit, Kind
 from dtkg.serve.web.fold import fold
 from dtkg.serve.web.items import Linker, wikidata_id
-from dtkg.serve.web.render import html, page_for, render
+from dtkg.serve.web.render import FRAMED_POLICY, html, page_for, render
 from dtkg.serve.web.routes import Web
 from dtkg.serve.web.search import limit_of
 
@@ -289,7 +289,7 @@ async def preview(web: Web, request: Request) -> Response:
     linker = Linker(web.site, catalog, page.lang)
     body = render("preview.html", page, item=linker.iri(iri), kind=entry.kind.value,
                   description=describe(catalog, entry), articles=entry.articles)
-    return html(body, page)
+    return html(body, page, policy=FRAMED_POLICY)
 
 
 async def suggest(web: Web, request: Request) -> Response:

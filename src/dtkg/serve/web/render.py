@@ -94,9 +94,22 @@ def render(template: str, page: Page, **context: object) -> str:
     return environment().get_template(f"web/{template}").render(page=page, lang=page.lang, t=translator(page.lang), **context)
 
 
-def html(body: str, page: Page, *, status: int = 200) -> Response:
-    """An HTML answer, remembering an explicitly chosen language in a cookie."""
-    response = HTMLResponse(body, status_code=status, headers={"Vary": "Accept, Cookie", "Content-Language": page.lang})
+# the query page runs YASGUI: scripts and requests to this server only (no inline script, no other host);
+# YASGUI's editor and table set inline styles, so styles (only) may be inline there
+SCRIPTED_POLICY = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# the reconciliation preview is shown inside OpenRefine (another origin), in a frame
+FRAMED_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors *; base-uri 'none'"
+
+
+def html(body: str, page: Page, *, status: int = 200, policy: str | None = None) -> Response:
+    """An HTML answer, remembering an explicitly chosen language in a cookie; ``policy``: its own CSP."""
+    headers = {"Vary": "Accept, Cookie", "Content-Language": page.lang}
+    if policy is not None:
+        headers["Content-Security-Policy"] = policy
+    response = HTMLResponse(body, status_code=status, headers=headers)
     if page.params.get("lang") in LANGUAGES:
         response.set_cookie(COOKIE, page.lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response
