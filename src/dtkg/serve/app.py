@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dtkg.serve.web.routes import routes as web_routes
+from dtkg.serve.web.routes import Web
 from dtkg.serve.endpoint import sparql
 from dtkg.serve.engine import Engine, InProcessEngine, WorkerEngine
 from dtkg.serve.linked import concept, resource
@@ -65,8 +65,9 @@ def create_app(
         settings=settings,
         ontology_dir=ontology_dir or packaged_ontology_dir(),
     )
+    pages = Web(service, report=report)
     routes = [
-        *web_routes(service, report=report),  # the pages for people come first: they take / and HTML of data IRIs
+        *pages.routes(),  # the pages for people come first: they take / and HTML of data IRIs
         Route("/style.css", _handler(service, style), methods=["GET"]),
         Route("/sparql", _handler(service, sparql), methods=["GET", "POST"]),
         Route("/sparql/", _handler(service, sparql), methods=["GET", "POST"]),
@@ -80,6 +81,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await service.engine.start()
+        pages.warm_up()  # the search catalogue is built in the background, not on the first visitor's time
         try:
             yield
         finally:

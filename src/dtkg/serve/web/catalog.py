@@ -10,6 +10,7 @@ closely the name matches, then by how many articles mention the resource.
 from __future__ import annotations
 
 import bisect
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -17,7 +18,7 @@ from enum import Enum
 import pyoxigraph as ox
 
 from dtkg.serve.web.fold import fold
-from dtkg.serve.web.queries import NamedQuery, Row, number, text
+from dtkg.serve.web.queries import NamedQuery, PlainRow, decode_plain
 
 SCHEMA = "https://schema.org/"
 DTKG = "https://w3id.org/dtkg/ontology#"
@@ -52,6 +53,8 @@ KIND_IRI = {kind: types[0] for kind, types in KIND_TYPES}
 PREFERRED, OTHER, DEFINITION = 0, 1, 2
 WEIGHT = {PREFERRED: 1.0, OTHER: 0.95}
 CONTEXT_WEIGHT = 0.5  # a person found through their organisation's name, an agreement through a party's
+SCORED = 300  # at most this many candidate names are scored per search (the best-ranked ones) …
+STARTS = 100  # … plus names equal to the query and up to this many that start with it
 
 
 @dataclass
@@ -102,23 +105,42 @@ class Catalog:
         NamedQuery.of("catalog-links"),
     )
 
-    def __init__(self, labels: Sequence[Row], types: Sequence[Row], mentions: Sequence[Row], links: Sequence[Row]):
+    def __init__(self, labels: Sequence[PlainRow], types: Sequence[PlainRow], mentions: Sequence[PlainRow],
+                 links: Sequence[PlainRow]) -> None:
         self.entries: dict[str, Entry] = {}
         self._read_labels(labels)
         self._read_types(types)
         for row in mentions:
-            self._entry(text(row, "s")).articles = number(row, "articles")
+            self._entry(row["s"][0]).articles = _int(row["articles"][0])
         for row in links:
-            entry = self._entry(text(row, "s"))
-            entry.links.setdefault(text(row, "link"), []).append(text(row, "o"))
+            entry = self._entry(row["s"][0])
+            entry.links.setdefault(row["link"][0], []).append(row["o"][0])
         self._name_agreements()
         self._index()
 
     @classmethod
-    def from_results(cls, results: Sequence[Sequence[Row]]) -> "Catalog":
-        """The catalogue from the answers to :attr:`QUERIES`, in that order."""
+    def from_results(cls, results: Sequence[Sequence[PlainRow]]) -> "Catalog":
+        """The catalogue from the answers to :attr:`QUERIES` (decoded plain), in that order."""
         labels, types, mentions, links = results
         return cls(labels, types, mentions, links)
+
+    @classmethod
+    def from_answer(cls, body: bytes) -> "Catalog":
+        """The catalogue from the job answering :attr:`QUERIES`.
+
+        Millions of small objects are made here and kept: the cyclic garbage collector is paused
+        meanwhile (it would walk them again and again, tripling the time), and they are frozen
+        afterwards so that later collections skip them.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            catalog = cls.from_results(decode_plain(body))
+        finally:
+            if was_enabled:
+                gc.enable()
+        gc.freeze()
+        return catalog
 
     def _entry(self, iri: str) -> Entry:
         entry = self.entries.get(iri)
@@ -126,12 +148,12 @@ class Catalog:
             entry = self.entries[iri] = Entry(iri)
         return entry
 
-    def _read_labels(self, rows: Iterable[Row]) -> None:
+    def _read_labels(self, rows: Iterable[PlainRow]) -> None:
         for row in rows:
-            literal = row["label"]
-            value = " ".join(literal.value.split())
-            language = (getattr(literal, "language", None) or "").split("-")[0].lower()
-            entry, rank = self._entry(text(row, "s")), number(row, "rank")
+            label, language = row["label"]
+            value = " ".join(label.split())
+            language = language.split("-")[0].lower()
+            entry, rank = self._entry(row["s"][0]), _int(row["rank"][0])
             if rank == DEFINITION:
                 entry.definitions.setdefault(language, value)
             elif rank == PREFERRED and language not in entry.names:
@@ -139,10 +161,10 @@ class Catalog:
             elif value not in entry.other:
                 entry.other.append(value)
 
-    def _read_types(self, rows: Iterable[Row]) -> None:
+    def _read_types(self, rows: Iterable[PlainRow]) -> None:
         types: dict[str, set[str]] = {}
         for row in rows:
-            types.setdefault(text(row, "s"), set()).add(text(row, "type"))
+            types.setdefault(row["s"][0], set()).add(row["type"][0])
         for iri, found in types.items():
             entry = self._entry(iri)
             entry.kind = next((kind for kind, wanted in KIND_TYPES if found.intersection(wanted)), None)
@@ -167,10 +189,19 @@ class Catalog:
                 if folded and folded not in seen:
                     seen.add(folded)
                     self._names.append(_Name(number_, folded, tuple(folded.split()), weight, name))
+        # names numbered best first (own names before context, then by article count), so the first
+        # candidates by number are the ones worth scoring when a short prefix matches thousands
+        self._names.sort(key=lambda n: (-n.weight, -self._order[n.entry].articles, len(n.folded)))
+        self._exact: dict[str, list[int]] = {}
         postings: dict[str, list[int]] = {}
         for index, name in enumerate(self._names):
+            self._exact.setdefault(name.folded, []).append(index)
             for word in set(name.words):
                 postings.setdefault(word, []).append(index)
+        self._starts = sorted((name.folded, index) for index, name in enumerate(self._names))
+        self._by_kind: dict[Kind, set[int]] = {}
+        for index, name in enumerate(self._names):
+            self._by_kind.setdefault(self._order[name.entry].kind, set()).add(index)  # type: ignore[arg-type]
         self._words = sorted(postings)
         self._postings = [postings[w] for w in self._words]
 
@@ -211,11 +242,19 @@ class Catalog:
             return []
         wanted = set(kinds)
         best: dict[int, tuple[float, str]] = {}
-        for index in self._candidates(words):
+        candidates = self._candidates(words)
+        if wanted:  # each intersection walks the smaller set
+            candidates = set().union(*(candidates & self._by_kind.get(k, set()) for k in wanted))
+        if len(candidates) > SCORED:
+            first = bisect.bisect_left(self._starts, (folded, -1))
+            starting = {i for name, i in self._starts[first:first + STARTS] if name.startswith(folded)}
+            extra = starting.union(self._exact.get(folded, ()))
+            if wanted:
+                extra = {i for i in extra if self._order[self._names[i].entry].kind in wanted}
+            candidates = set(sorted(candidates)[:SCORED]).union(extra)
+        for index in candidates:
             name = self._names[index]
             entry = self._order[name.entry]
-            if wanted and entry.kind not in wanted:
-                continue
             score = _score(folded, words, name) * name.weight
             if score > best.get(name.entry, (0.0, ""))[0]:
                 best[name.entry] = (score, name.shown)
@@ -235,6 +274,13 @@ class Catalog:
             if not found:
                 return set()
         return found or set()
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0
 
 
 def _score(folded: str, words: list[str], name: _Name) -> float:

@@ -80,6 +80,18 @@ def decode(body: bytes) -> list[list[Row]]:
     return [[_row(binding) for binding in result.get("results", {}).get("bindings", [])] for result in json.loads(body)]
 
 
+PlainRow = dict[str, tuple[str, str]]
+
+
+def decode_plain(body: bytes) -> list[list[PlainRow]]:
+    """Like :func:`decode`, but each value as (lexical form, language tag or ""): no terms made, for bulk reads."""
+    return [
+        [{name: (value["value"], value.get("xml:lang", "")) for name, value in binding.items()}
+         for binding in result.get("results", {}).get("bindings", [])]
+        for result in json.loads(body)
+    ]
+
+
 def _row(binding: dict[str, dict[str, str]]) -> Row:
     return {name: _term(value) for name, value in binding.items()}
 

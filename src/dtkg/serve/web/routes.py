@@ -1,4 +1,4 @@
-"""The routes the pages for people add, and :class:`Web`, what they share.
+"""The pages for people: :class:`Web`, what they share, and the routes they add (:meth:`Web.routes`).
 
 :meth:`Web.run` is the one way a page reads the store: named queries (see
 :mod:`dtkg.serve.web.queries`) run as one job through the service's query path.
@@ -44,24 +44,57 @@ class Web:
         self.report = report
         self._catalog: Catalog | None = None
         self._lock = asyncio.Lock()
+        self._warming: asyncio.Future[None] | None = None
 
     async def run(self, *queries: NamedQuery) -> list[list[Row]]:
         """The rows of each named query, run together as one job through the service's query path."""
+        return decode(await self._fetch(queries))
+
+    async def _fetch(self, queries: tuple[NamedQuery, ...]) -> bytes:
+        """The job's answer: the queries' SPARQL JSON results, as one JSON array."""
         try:
             _, body = await fetch(self.service.engine, QueriesJob(tuple(queries)))
         except JobFailed as exc:
             log.warning("a page's queries failed: %s", exc.message)
             raise PageError(exc.status, exc.message) from None
-        return decode(body)
+        return body
 
     async def catalog(self) -> Catalog:
         """The catalogue of labelled resources, built on first use."""
         if self._catalog is None:
             async with self._lock:
                 if self._catalog is None:
-                    results = await self.run(*Catalog.QUERIES)
-                    self._catalog = await run_in_threadpool(Catalog.from_results, results)
+                    body = await self._fetch(Catalog.QUERIES)
+                    self._catalog = await run_in_threadpool(Catalog.from_answer, body)
         return self._catalog
+
+    def warm_up(self) -> None:
+        """Start building the catalogue now, in the background (call once the engine has started)."""
+        self._warming = asyncio.ensure_future(self._warm())
+
+    async def _warm(self) -> None:
+        try:
+            await self.catalog()
+        except PageError as exc:  # the first page that needs it tries again, and says why if it fails
+            log.warning("the search catalogue could not be built yet: %s", exc.message)
+
+    def routes(self) -> list[Route]:
+        """The pages' routes; put them before the service's own (they take ``/`` and HTML of data IRIs)."""
+        from dtkg.serve.web import entity, overview, querypage, reconcile, search, static
+
+        found = [
+            Route("/", _handler(self, overview.overview), methods=["GET"]),
+            Route("/search", _handler(self, search.search), methods=["GET"]),
+            Route("/reconcile", _handler(self, reconcile.service), methods=["GET", "POST"]),
+            Route("/reconcile/preview", _handler(self, reconcile.preview), methods=["GET"]),
+            Route("/reconcile/suggest/{kind}", _handler(self, reconcile.suggest), methods=["GET"]),
+            Route("/query", _handler(self, querypage.query_page), methods=["GET"]),
+            Route("/static/{path:path}", _handler(self, static.asset), methods=["GET"]),
+            Route("/concept/{rest:path}", _handler(self, entity.concept_page), methods=["GET"]),
+        ]
+        if self.site.dereferenceable:
+            found.append(Route(self.site.data_path + "{rest:path}", _handler(self, entity.resource_page), methods=["GET"]))
+        return found
 
     async def linker(self, lang: str) -> Linker:
         """Items labelled in ``lang`` for one page."""
@@ -69,26 +102,6 @@ class Web:
 
 
 Handler = Callable[[Web, Request], Awaitable[Response]]
-
-
-def routes(service: Service, *, report: Path | None = None) -> list[Route]:
-    """The pages' routes over ``service``; put them before the service's own (they take ``/`` and HTML of data IRIs)."""
-    from dtkg.serve.web import entity, overview, querypage, reconcile, search, static
-
-    web = Web(service, report=report)
-    found = [
-        Route("/", _handler(web, overview.overview), methods=["GET"]),
-        Route("/search", _handler(web, search.search), methods=["GET"]),
-        Route("/reconcile", _handler(web, reconcile.service), methods=["GET", "POST"]),
-        Route("/reconcile/preview", _handler(web, reconcile.preview), methods=["GET"]),
-        Route("/reconcile/suggest/{kind}", _handler(web, reconcile.suggest), methods=["GET"]),
-        Route("/query", _handler(web, querypage.query_page), methods=["GET"]),
-        Route("/static/{path:path}", _handler(web, static.asset), methods=["GET"]),
-        Route("/concept/{rest:path}", _handler(web, entity.concept_page), methods=["GET"]),
-    ]
-    if service.site.dereferenceable:
-        found.append(Route(service.site.data_path + "{rest:path}", _handler(web, entity.resource_page), methods=["GET"]))
-    return found
 
 
 def _handler(web: Web, endpoint: Handler) -> Callable[[Request], Awaitable[Response]]:
