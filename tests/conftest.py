@@ -33,3 +33,24 @@ def sample_store(samples: BuildReport):  # type: ignore[no-untyped-def]
     from dtkg.store import load_dataset
 
     return load_dataset(samples.output)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_session(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One Virtuoso for the whole session (it takes seconds to start), stopped at the end."""
+    from servers import start_virtuoso
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    server.own_graphs = frozenset(server.graphs())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def virtuoso(virtuoso_session):  # type: ignore[no-untyped-def]
+    """The session's Virtuoso holding only its own graphs (started again if a test killed it)."""
+    if not virtuoso_session.running:
+        virtuoso_session.start()
+    for graph in sorted(virtuoso_session.graphs() - virtuoso_session.own_graphs):
+        virtuoso_session.update(f"DROP SILENT GRAPH <{graph}>")
+    return virtuoso_session

@@ -9,11 +9,14 @@ Use from any test module (``tests/`` is on ``sys.path`` under pytest's default i
         with oxigraph_server(tmp_path / "oxigraph") as server:
             yield server
 
-A missing ``oxigraph`` binary skips the test with the reason and the fix.
+A missing ``oxigraph`` binary skips the test with the reason and the fix. A missing Virtuoso
+(``virtuoso-t`` from Debian's virtuoso-opensource) fails the test, unless the machine says it
+may be missing (``DTKG_ALLOW_MISSING_VIRTUOSO=1``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 LOOPBACK = "127.0.0.1"
@@ -171,3 +175,183 @@ def _tail(log: Path, lines: int = 20) -> str:
         return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+# --- Virtuoso (Debian's virtuoso-opensource) -------------------------------------------------
+
+VIRTUOSO_START_TIMEOUT = 90.0
+VIRTUOSO_INI = """\
+; A throwaway Virtuoso for tests, written by tests/servers.py (after Debian's default virtuoso.ini).
+[Database]
+DatabaseFile       = {db}/virtuoso.db
+ErrorLogFile       = {db}/virtuoso.log
+LockFile           = {db}/virtuoso.lck
+TransactionFile    = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel      = 7
+FileExtend         = 200
+MaxCheckpointRemap = 2000
+Striping           = 0
+TempStorage        = TempDatabase
+
+[TempDatabase]
+DatabaseFile       = {db}/virtuoso-temp.db
+TransactionFile    = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping           = 0
+
+[Parameters]
+ServerPort           = 127.0.0.1:{sql_port}
+DisableUnixSocket    = 1
+MaxClientConnections = 10
+CheckpointInterval   = 60
+CaseMode             = 2
+DirsAllowed          = .
+NumberOfBuffers      = 10000
+MaxDirtyBuffers      = 6000
+ThreadsPerQuery      = 2
+
+[HTTPServer]
+ServerPort           = 127.0.0.1:{http_port}
+ServerRoot           = {db}
+MaxClientConnections = 10
+ServerThreads        = 10
+Charset              = UTF-8
+
+[SPARQL]
+ResultSetMaxRows           = 10000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime      = 60
+"""
+
+
+def virtuoso_missing_is_allowed() -> bool:
+    """Only where DTKG_ALLOW_MISSING_VIRTUOSO=1 is set may tests that need Virtuoso skip without it."""
+    return os.environ.get("DTKG_ALLOW_MISSING_VIRTUOSO") == "1"
+
+
+def require_virtuoso() -> Path:
+    """The ``virtuoso-t`` binary; without it the test fails (CI installs it), or skips where allowed."""
+    found = shutil.which("virtuoso-t")
+    if found:
+        return Path(found)
+    message = "`virtuoso-t` is not installed (apt-get install virtuoso-opensource; .ci/run installs it)"
+    if virtuoso_missing_is_allowed():
+        pytest.skip(message + "; skipped because DTKG_ALLOW_MISSING_VIRTUOSO=1")
+    pytest.fail(message + "; set DTKG_ALLOW_MISSING_VIRTUOSO=1 to skip these tests on a machine without it")
+
+
+@dataclass
+class VirtuosoServer:
+    """A running Virtuoso on loopback with a throwaway database; ``dba``/``dba`` as a fresh database has.
+
+    ``kill`` stops it the hard way (SIGKILL, as a crash would) and ``start`` brings it back on
+    the same database and ports, so tests can see what a crash leaves behind.
+    """
+
+    binary: Path
+    directory: Path
+    http_port: int
+    sql_port: int
+    process: subprocess.Popen[bytes] | None = None
+    user: str = "dba"
+    password: str = "dba"
+    own_graphs: frozenset[str] = frozenset()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.http_port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/sparql"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/sparql-auth"
+
+    @property
+    def log(self) -> Path:
+        return self.directory / "virtuoso.out"
+
+    def start(self) -> None:
+        ini = self.directory / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(db=self.directory, sql_port=self.sql_port, http_port=self.http_port), encoding="utf-8")
+        argv = [str(self.binary), "+foreground", "+configfile", str(ini)]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.directory)
+        try:
+            wait_until_answers(self.query_url, self.process, self.log, timeout=VIRTUOSO_START_TIMEOUT)
+            self._wait_for_sparql()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_for_sparql(self) -> None:
+        """Virtuoso answers HTTP a moment before its SPARQL endpoint works; wait for a real answer."""
+        deadline = time.monotonic() + VIRTUOSO_START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                response = httpx.post(self.query_url, data={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "application/sparql-results+json"}, timeout=5)
+                if response.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"Virtuoso's SPARQL endpoint did not answer within {VIRTUOSO_START_TIMEOUT}s:\n{_tail(self.log)}")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would; the database keeps what was committed."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process, timeout=30)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update as dba (for test setup and cleanup)."""
+        response = httpx.post(self.update_url, data={"update": text}, auth=httpx.DigestAuth(self.user, self.password), timeout=60)
+        if response.status_code != 200:
+            raise RuntimeError(f"Virtuoso refused {text[:80]!r}: HTTP {response.status_code} {response.text[:300]}")
+
+    def graphs(self) -> set[str]:
+        """Every graph holding triples (Virtuoso's own included)."""
+        response = httpx.post(self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                              headers={"accept": "application/sparql-results+json"}, timeout=60)
+        response.raise_for_status()
+        return {row["g"]["value"] for row in response.json()["results"]["bindings"]}
+
+
+def start_virtuoso(directory: Path) -> VirtuosoServer:
+    """A fresh Virtuoso with its database in ``directory`` on free loopback ports; the caller stops it."""
+    binary = require_virtuoso()
+    directory.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, START_ATTEMPTS + 1):
+        server = VirtuosoServer(binary=binary, directory=directory, http_port=free_port(), sql_port=free_port())
+        try:
+            server.start()
+        except RuntimeError:
+            if attempt == START_ATTEMPTS:
+                raise
+            continue
+        return server
+    raise AssertionError("unreachable")
+
+
+def virtuoso_quads(server: VirtuosoServer, graphs: set[str]) -> set[ox.Quad]:
+    """Every quad in ``graphs`` on a Virtuoso, read back as N-Triples with CONSTRUCT (one query per graph)."""
+    quads: set[ox.Quad] = set()
+    for graph in sorted(graphs):
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        response = httpx.post(server.query_url, data={"query": query}, headers={"accept": "text/plain"}, timeout=60)
+        response.raise_for_status()
+        triples = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+        assert len(triples) < 10_000, "Virtuoso cuts answers at 10,000 rows: read this graph in pages"
+        quads |= {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples}
+    return quads

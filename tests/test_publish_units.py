@@ -375,3 +375,18 @@ def test_a_store_kind_name_on_the_command_line_is_checked(capsys: pytest.Capture
     assert cli.main(["publish", str(SAMPLE), "--endpoint", "http://127.0.0.1:1/q", "--store-kind", "blazegraph"]) == 2
     assert "invalid choice: 'blazegraph'" in capsys.readouterr().err
     assert StoreKind("virtuoso") is StoreKind.VIRTUOSO
+
+
+# --- Virtuoso must be there where CI runs ------------------------------------------------------
+
+
+def test_a_missing_virtuoso_fails_the_tests_unless_the_machine_allows_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import servers
+
+    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    monkeypatch.delenv("DTKG_ALLOW_MISSING_VIRTUOSO", raising=False)
+    with pytest.raises(pytest.fail.Exception, match="virtuoso-t` is not installed .*DTKG_ALLOW_MISSING_VIRTUOSO=1"):
+        servers.require_virtuoso()
+    monkeypatch.setenv("DTKG_ALLOW_MISSING_VIRTUOSO", "1")
+    with pytest.raises(pytest.skip.Exception, match="skipped because DTKG_ALLOW_MISSING_VIRTUOSO=1"):
+        servers.require_virtuoso()

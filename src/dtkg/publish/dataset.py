@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,14 +95,21 @@ def index_dataset(dataset: Path, *, work_dir: Path, cache_dir: Path | bool | Non
     return index
 
 
-def ntriples(entry: GraphEntry, nquads: bytes) -> list[bytes]:
-    """The graph's lines as N-Triples lines (the graph term dropped), without line ends."""
+_INTEGRAL_DECIMAL = re.compile(rb'"([+-]?[0-9]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#decimal> \.$')
+
+
+def ntriples(entry: GraphEntry, nquads: bytes, *, decimal_point: bool = False) -> list[bytes]:
+    """The graph's lines as N-Triples lines (the graph term dropped), without line ends.
+
+    ``decimal_point`` writes ``"30"^^xsd:decimal`` as ``"30.0"^^xsd:decimal`` (same value).
+    """
     lines = nquads.splitlines()
-    if entry.is_default:
-        return lines
-    suffix = b" <" + entry.graph.encode("utf-8") + b"> ."
-    cut = len(suffix)
-    return [line[:-cut] + b" ." for line in lines]
+    if not entry.is_default:
+        cut = len(b" <" + entry.graph.encode("utf-8") + b"> .")
+        lines = [line[:-cut] + b" ." for line in lines]
+    if decimal_point:
+        lines = [_INTEGRAL_DECIMAL.sub(rb'"\1.0"^^<http://www.w3.org/2001/XMLSchema#decimal> .', line) for line in lines]
+    return lines
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def canonical(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
         if datatype == BOOLEAN:
             value = "true" if value in {"true", "1"} else "false" if value in {"false", "0"} else value
         elif datatype in NUMERIC:
-            value = str(Decimal(value).normalize()) if "." in value else str(int(value))
+            number = format(Decimal(value).normalize(), "f")
+            value = "0" if number == "-0" else number
         elif datatype in FLOATING:
             value = repr(float(value))
     except (InvalidOperation, ValueError):
@@ -95,5 +96,5 @@ def _difference(local: set[Key], remote: set[Key]) -> str | None:
     if local == remote:
         return None
     missing, extra = sorted(local - remote), sorted(remote - local)
-    example = (" e.g. missing " + " ".join(missing[0])) if missing else (" e.g. unexpected " + " ".join(extra[0]))
+    example = (" e.g. missing " + " ".join(missing[0]) if missing else "") + (" e.g. unexpected " + " ".join(extra[0]) if extra else "")
     return f"read back {len(remote)} triples for {len(local)} sent: {len(missing)} missing, {len(extra)} unexpected;{example}"

@@ -64,6 +64,9 @@ class Writer:
     def send(self, entries: tuple[GraphEntry, ...], *, recorded: frozenset[str]) -> None:
         """Send every entry by its route; stop early (listing the rest) if the store goes away."""
         profile = self.connection.profile
+        if not profile.default_graph:
+            self.failed += [_no_default_graph(profile.kind.value) for e in entries if e.is_default]
+            entries = tuple(e for e in entries if not e.is_default)
         large = [e for e in entries if e.triples > profile.request_triples and not e.is_default and not e.has_blank_nodes]
         rest = [e for e in entries if e not in set(large)]
         try:
@@ -127,10 +130,11 @@ class Writer:
     def _replace(self, batch: list[GraphEntry]) -> None:
         """Replace graphs and their record entries in one update request."""
         operations: list[str] = []
+        profile = self.connection.profile
         for entry, nquads in zip(batch, self._read(batch), strict=True):
             operations += self._forget(entry.graph)
             operations.append(_drop(entry.graph))
-            operations += _inserts(entry.graph, ntriples(entry, nquads), self.connection.profile.block_triples)
+            operations += _inserts(entry.graph, ntriples(entry, nquads, decimal_point=profile.decimal_point), profile.block_triples)
             operations.append(self._remember(entry))
         self.connection.update(self.urls.update, sparql.request(operations))
 
@@ -141,7 +145,7 @@ class Writer:
         stage = iris.staging_graph(self.record.base, entry.graph)
         terms = {"stage": sparql.iri(stage), "graph": sparql.iri(entry.graph), "record": sparql.iri(self.record.graph)}
         self.connection.update(self.urls.update, sparql.render("stage_begin.rq", **terms))
-        lines = ntriples(entry, self.index.read(entry))
+        lines = ntriples(entry, self.index.read(entry), decimal_point=profile.decimal_point)
         for start in range(0, len(lines), profile.request_triples):
             chunk = lines[start : start + profile.request_triples]
             self.connection.update(self.urls.update, sparql.request(_inserts(stage, chunk, profile.block_triples)))
@@ -209,6 +213,14 @@ def _inserts(graph: str, lines: list[bytes], block: int) -> list[str]:
         else:
             operations.append(sparql.render("insert_graph.rq", graph=sparql.iri(graph), triples=triples))
     return operations
+
+
+def _no_default_graph(kind: str) -> GraphFailure:
+    return GraphFailure(
+        graph=DEFAULT_GRAPH,
+        message=f"a {kind} store has no default graph of its own to write to (its default graph is the union of all graphs)",
+        fix="put these triples in a named graph of the dataset",
+    )
 
 
 def _failure(graph: str, refused: StoreRefused) -> GraphFailure:
