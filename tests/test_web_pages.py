@@ -312,3 +312,15 @@ def test_static_files(client: TestClient) -> None:
     for bad in ("/static/../web/routes.py", "/static/%2e%2e/web/routes.py", "/static/nothing.css", "/static/vendor",
                 "/static/vendor/README.md"):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_fact_pages_show_the_fact_and_its_evidence(client: TestClient) -> None:
+    quote = get(client, ARTICLE + "/quote/4")
+    assert "Viettel không coi đây là một hợp đồng thương mại" in quote
+    assert 'href="/id/article/004-viettel-quang-ngai#ev-2417-2625"' in quote
+    assert '<span class="kind">Phát biểu</span>' in quote
+    target = get(client, ARTICLE + "/target/2")
+    assert "nhóm 25 tỉnh, thành phố dẫn đầu về chuyển đổi số" in target and "top 25" in target
+    member = get(client, ARTICLE + "/membership/2")
+    assert 'href="/id/org/viettel"' in member and "Phó Tổng giám đốc" in member and "Đại tá" in member
+    assert "Toàn bộ các phát biểu RDF" in member  # the statement table stays

@@ -184,11 +184,11 @@ class Catalog:
             seen: set[str] = set()
             shown = [(n, WEIGHT[PREFERRED]) for n in entry.names.values()] + [(n, WEIGHT[OTHER]) for n in entry.other]
             shown += [(self.label(iri), CONTEXT_WEIGHT) for iri in self._context(entry)]
-            for name, weight in shown:
-                folded = fold(name)
+            for text, weight in shown:
+                folded = fold(text)
                 if folded and folded not in seen:
                     seen.add(folded)
-                    self._names.append(_Name(number_, folded, tuple(folded.split()), weight, name))
+                    self._names.append(_Name(number_, folded, tuple(folded.split()), weight, text))
         # names numbered best first (own names before context, then by article count), so the first
         # candidates by number are the ones worth scoring when a short prefix matches thousands
         self._names.sort(key=lambda n: (-n.weight, -self._order[n.entry].articles, len(n.folded)))
@@ -254,7 +254,6 @@ class Catalog:
             candidates = set(sorted(candidates)[:SCORED]).union(extra)
         for index in candidates:
             name = self._names[index]
-            entry = self._order[name.entry]
             score = _score(folded, words, name) * name.weight
             if score > best.get(name.entry, (0.0, ""))[0]:
                 best[name.entry] = (score, name.shown)

@@ -20,8 +20,8 @@ from dtkg.serve.linked import concept, resource
 from dtkg.serve.responses import choose_for, raw_path
 from dtkg.serve.site import concept_iris
 from dtkg.serve.web import statements
-from dtkg.serve.web.article import FIELDS, _fields, article_page
-from dtkg.serve.web.catalog import Catalog, Entry, Kind
+from dtkg.serve.web.article import GROUP_OF_TYPE, RDF_TYPE, _fields, article_page
+from dtkg.serve.web.catalog import Entry, Kind
 from dtkg.serve.web.items import Item, Linker, wikidata_id
 from dtkg.serve.web.queries import NamedQuery, Row, Term, text
 from dtkg.serve.web.render import Page, html, page_for, render, translator
@@ -42,10 +42,11 @@ class Section:
 
 @dataclass
 class EntityView:
-    """What an entity page shows above its statement table."""
+    """What an entity page shows above its statement table: its kind (a message key), heading and sections."""
 
-    entry: Entry
-    kind: Kind
+    badge: str
+    title: str
+    title_lang: str
     names: list[tuple[str, str]]
     about: list[tuple[str, list[Item]]]
     sections: list[Section]
@@ -67,13 +68,15 @@ async def _page(web: Web, request: Request, candidates: list[str], fallback: Cal
     except NotAcceptable:
         wants_html = False
     catalog = await web.catalog() if wants_html else None
-    iri = next((i for i in candidates if catalog is not None and catalog.kind(i) is not None), None)
-    if catalog is None or iri is None:
+    if catalog is None or not candidates:
         return await fallback(web.service, request)
+    iri = next((i for i in candidates if catalog.kind(i) is not None), None)
     page = page_for(request)
     path = raw_path(request)
-    kind = catalog.kind(iri)
-    if kind is Kind.ARTICLE:
+    kind = catalog.kind(iri) if iri is not None else None
+    if iri is None:
+        body = await fact_page(web, page, candidates[0], path)
+    elif kind is Kind.ARTICLE:
         body = await article_page(web, page, iri, path)
     else:
         body = await entity_page(web, page, iri, path)
@@ -112,12 +115,35 @@ async def entity_page(web: Web, page: Page, iri: str, path: str) -> str | None:
     return render("entity.html", page, view=view, table=table, iri=iri)
 
 
+async def fact_page(web: Web, page: Page, iri: str, path: str) -> str | None:
+    """The page of a fact the catalogue does not name (a quote, target, figure, award or post), or None."""
+    node = ox.NamedNode(iri)
+    fact, evidence, out_rows, in_rows = await web.run(
+        NamedQuery.of("fact", fact=node), NamedQuery.of("fact-evidence", fact=node), *statements.queries(iri)
+    )
+    if not fact:
+        return None
+    linker = await web.linker(page.lang)
+    t = translator(page.lang)
+    types = {text(r, "o") for r in fact if text(r, "p") == RDF_TYPE}
+    group = next((GROUP_OF_TYPE[x] for x in sorted(types) if x in GROUP_OF_TYPE), "other")
+    sections = _fact(group)(linker, t, Entry(iri), {"fact": fact, "fact-evidence": evidence})
+    fields = sections[0].rows
+    first = fields[0][1][0].text if fields and fields[0][1] else iri
+    title = first if len(first) <= 120 else first[:119] + "…"
+    view = EntityView(f"facts_{group}" if group != "other" else "facts", title, "vi", [], [], sections)
+    return render("entity.html", page, view=view, table=statements.table(linker, out_rows, in_rows, path), iri=iri)
+
+
 def build(linker: Linker, page: Page, entry: Entry, rows: dict[str, list[Row]]) -> EntityView:
     """The entity page's model from its queries' rows."""
     t = translator(page.lang)
     assert entry.kind is not None
     sections = SECTIONS[entry.kind](linker, t, entry, rows)
-    return EntityView(entry, entry.kind, _names(entry, page.lang), _about(linker, entry, rows), sections)
+    title = entry.name(page.lang) or entry.iri
+    title_lang = page.lang if page.lang in entry.names else "vi"
+    return EntityView(f"kind_{entry.kind.value}", title, title_lang, _names(entry, page.lang),
+                      _about(linker, entry, rows), sections)
 
 
 def _names(entry: Entry, lang: str) -> list[tuple[str, str]]:
@@ -280,4 +306,3 @@ SECTIONS: dict[Kind, Callable[[Linker, Callable[[str], str], Entry, dict[str, li
     Kind.DOCUMENT: _fact("documents"),
     Kind.CONCEPT: _concept,
 }
-_ = (FIELDS, Catalog)

@@ -64,12 +64,16 @@ def run_queries(store: ox.Store, job: QueriesJob, *, base_iri: str | None = None
     """The job's answer: a JSON array holding each query's SPARQL JSON results, in order."""
     parts: list[bytes] = []
     for named in job.queries:
-        substitutions = {ox.Variable(var): parse_term(text) for var, text in named.bindings}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(var): parse_term(text) for var, text in named.bindings
+        }
         results = store.query(
             query_text(named.name), base_iri=base_iri, use_default_graph_as_union=True, substitutions=substitutions
         )
         try:
-            parts.append(results.serialize(format=ox.QueryResultsFormat.JSON) or b"{}")  # type: ignore[union-attr]
+            if isinstance(results, ox.QueryTriples):
+                raise ServeError(f"page query {named.name!r} must be a SELECT or ASK query", path=named.name)
+            parts.append(results.serialize(format=ox.QueryResultsFormat.JSON) or b"{}")
         finally:
             del results
     return b"[" + b",".join(parts) + b"]"
