@@ -324,3 +324,37 @@ def test_fact_pages_show_the_fact_and_its_evidence(client: TestClient) -> None:
     member = get(client, ARTICLE + "/membership/2")
     assert 'href="/id/org/viettel"' in member and "Phó Tổng giám đốc" in member and "Đại tá" in member
     assert "Toàn bộ các phát biểu RDF" in member  # the statement table stays
+
+
+def test_timeline_counts_dated_articles_per_year() -> None:
+    from dtkg.serve.web.entity import _timeline
+    from dtkg.serve.web.render import translator
+
+    def row(article: str, published: str | None) -> dict:  # type: ignore[type-arg]
+        found = {"article": ox.NamedNode(BASE + article)}
+        if published:
+            found["published"] = ox.Literal(published)
+        return found
+
+    chart = _timeline(translator("vi"), [row("a", "2024-01-09"), row("b", "2024-05-01"), row("b", "2024-05-01"),
+                                         row("c", "2025-08-22"), row("d", None)])
+    assert chart is not None
+    assert [(d.bar.label, d.bar.value) for d in chart.bars] == [("2024", 2), ("2025", 1)]
+    assert _timeline(translator("vi"), [row("a", "2024-01-09"), row("d", None)]) is None
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_structured_for_assistive_technology(client: TestClient, path: str) -> None:
+    page = get(client, path)
+    found = tags(page)
+    assert [t for t, _ in found].count("h1") == 1, path
+    assert re.search(r'<html lang="(vi|en)">', page)
+    assert any(t == "main" for t, _ in found)
+    labelled = {a.get("for") for t, a in found if t == "label"}
+    for tag, attrs in found:
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "checkbox"):
+            assert attrs.get("id") in labelled or attrs.get("aria-label"), (path, tag, attrs)
+        if tag == "svg" and attrs.get("role") == "img":
+            assert attrs.get("aria-labelledby"), (path, attrs)
+        if tag == "img":
+            assert attrs.get("alt") is not None, (path, attrs)

@@ -112,9 +112,11 @@ class Catalog:
         self._read_types(types)
         for row in mentions:
             self._entry(row["s"][0]).articles = _int(row["articles"][0])
+        self.inbound: dict[str, dict[str, list[str]]] = {}  # object → link → subjects
         for row in links:
             entry = self._entry(row["s"][0])
             entry.links.setdefault(row["link"][0], []).append(row["o"][0])
+            self.inbound.setdefault(row["o"][0], {}).setdefault(row["link"][0], []).append(row["s"][0])
         self._name_agreements()
         self._index()
 

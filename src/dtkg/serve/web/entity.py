@@ -22,6 +22,7 @@ from dtkg.serve.site import concept_iris
 from dtkg.serve.web import statements
 from dtkg.serve.web.article import GROUP_OF_TYPE, RDF_TYPE, _fields, article_page
 from dtkg.serve.web.catalog import Entry, Kind
+from dtkg.serve.web.charts import Bar, Chart, bar_chart
 from dtkg.serve.web.items import Item, Linker, wikidata_id
 from dtkg.serve.web.queries import NamedQuery, Row, Term, text
 from dtkg.serve.web.render import Page, html, page_for, render, translator
@@ -50,6 +51,7 @@ class EntityView:
     names: list[tuple[str, str]]
     about: list[tuple[str, list[Item]]]
     sections: list[Section]
+    timeline: Chart | None = None
 
 
 async def resource_page(web: Web, request: Request) -> Response:
@@ -143,7 +145,19 @@ def build(linker: Linker, page: Page, entry: Entry, rows: dict[str, list[Row]]) 
     title = entry.name(page.lang) or entry.iri
     title_lang = page.lang if page.lang in entry.names else "vi"
     return EntityView(f"kind_{entry.kind.value}", title, title_lang, _names(entry, page.lang),
-                      _about(linker, entry, rows), sections)
+                      _about(linker, entry, rows), sections, _timeline(t, rows.get("entity-articles", [])))
+
+
+def _timeline(t: Callable[[str], str], rows: Sequence[Row]) -> Chart | None:
+    """Articles mentioning the entity, per year of publication (None when fewer than two are dated)."""
+    years: dict[str, set[str]] = {}
+    for row in rows:
+        published = text(row, "published")
+        if published[:4].isdigit():
+            years.setdefault(published[:4], set()).add(text(row, "article"))
+    if sum(len(v) for v in years.values()) < 2:
+        return None
+    return bar_chart("timeline", t("mentions_over_time"), [Bar(y, len(years[y])) for y in sorted(years)])
 
 
 def _names(entry: Entry, lang: str) -> list[tuple[str, str]]:
@@ -163,7 +177,7 @@ def _about(linker: Linker, entry: Entry, rows: dict[str, list[Row]]) -> list[tup
     for key, link in (("governs", "governs"), ("parent_org", "parentOrganization")):
         if entry.links.get(link):
             about.append((key, linker.items(entry.links[link])))
-    governed_by = [e.iri for e in linker.catalog.entries.values() if entry.iri in e.links.get("governs", [])]
+    governed_by = linker.catalog.inbound.get(entry.iri, {}).get("governs", [])
     if governed_by:
         about.append(("governing_bodies", linker.items(sorted(governed_by, key=linker.catalog.label))))
     wikidata = [Item(q, href=iri) for iri in entry.links.get("sameAs", []) if (q := wikidata_id(iri))]
