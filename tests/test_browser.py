@@ -143,11 +143,11 @@ def test_article_highlights_its_evidence_at_the_stored_offsets(tab: Watched, ser
           <http://127.0.0.1:8000/id{ARTICLE[3:]}> <{SCHEMA}text> ?text }}""")
     assert stored, (start, end)
     assert mark.inner_text() == stored[0]["exact"] == stored[0]["text"][start:end]
+    page.screenshot(path=str(screenshots() / "article.png"), full_page=False)
     mark.locator("a").click()
     fact = page.url.split("#", 1)[1]
     assert fact.startswith("fact-") and page.locator(f"#{fact}").is_visible()
     assert page.locator(f'#{fact} a[href="#ev-{start}-{end}"]').count() == 1  # and back
-    page.screenshot(path=str(screenshots() / "article.png"), full_page=False)
 
 
 def test_organisation_person_and_place_pages(tab: Watched, server: Server) -> None:

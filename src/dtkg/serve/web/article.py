@@ -42,8 +42,8 @@ FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "agreements": (("parties", DTKG + "party", "iri"), ("period", "period", "period"),
                    ("horizon", DTKG + "horizonYear", "text"), ("signed", DTKG + "signingDate", "text"),
                    ("scope", DTKG + "scope", "iri"), ("commitments", DTKG + "commitment", "text")),
-    "targets": (("subject", DTKG + "targetSubject", "iri"), ("year", DTKG + "targetYear", "text"),
-                ("goal", SCHEMA + "description", "text"), ("rank", DTKG + "rankThreshold", "top")),
+    "targets": (("goal", SCHEMA + "description", "text"), ("subject", DTKG + "targetSubject", "iri"),
+                ("year", DTKG + "targetYear", "text"), ("threshold", DTKG + "rankThreshold", "top")),
     "people": (("person", ORG + "member", "iri"), ("post", ORG + "role", "iri"),
                ("organization", ORG + "organization", "iri"), ("rank", DTKG + "memberRank", "iri")),
     "quotes": (("speaker", SCHEMA + "spokenByCharacter", "iri"), ("quote", SCHEMA + "text", "quote")),
@@ -51,8 +51,8 @@ FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
                   ("name", SCHEMA + "alternativeHeadline", "text"), ("issuer", SCHEMA + "legislationPassedBy", "iri")),
     "awards": (("award", SCHEMA + "name", "text"), ("recipient", DTKG + "recipient", "iri"),
                ("event", DTKG + "awardingEvent", "text")),
-    "figures": (("subject", DTKG + "indicatorSubject", "iri"), ("figure", DTKG + "surfaceForm", "text"),
-                ("measures", DTKG + "counts", "text")),
+    "figures": (("figure", DTKG + "surfaceForm", "text"), ("measures", DTKG + "counts", "text"),
+                ("subject", DTKG + "indicatorSubject", "iri")),
     "other": (("name", SCHEMA + "name", "text"), ("name", RDFS_LABEL, "text")),
 }
 
