@@ -112,6 +112,10 @@ def _embedded_rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     return [{n: s[n].value for n in names if s[n] is not None} for s in result]  # type: ignore[union-attr]
 
 
+# The samples report no fact twice, so no two articles disagree.
+NO_ROWS_ON_THE_SAMPLES = {"conflicts.rq"}
+
+
 @pytest.fixture(scope="module")
 def embedded_rows(sample_store: ox.Store) -> dict[str, list[dict[str, str]]]:
     return {path.name: _embedded_rows(sample_store, path.read_text(encoding="utf-8")) for path in CQ}
@@ -126,11 +130,11 @@ def test_the_competency_queries_give_the_embedded_rows_on_each_store(
     settings, _ = _settings(kind, request)
     assert publish(dataset, settings).ok
 
-    assert len(CQ) == 11
+    assert len(CQ) == 13
     for path in CQ:
         rows = _sparqlwrapper_rows(settings.endpoint, path.read_text(encoding="utf-8"), settings.credentials)
         expected = embedded_rows[path.name]
-        assert len(expected) > 0, path.name
+        assert len(expected) > 0 or path.name in NO_ROWS_ON_THE_SAMPLES, path.name
         assert sorted(map(sorted_items, rows)) == sorted(map(sorted_items, expected)), path.name
 
 
