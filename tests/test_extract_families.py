@@ -155,3 +155,21 @@ def test_a_title_and_its_body_before_a_name_frame_the_person(extractor: Extracto
 def test_posts_in_a_frame_belong_to_the_framed_organisation(extractor: Extractor) -> None:
     x = run(extractor, "Về phía Vietcombank có ông Ôn Quốc Hùng, Phó Tổng Giám đốc và lãnh đạo các chi nhánh.")
     assert posts(x) == {("Ôn Quốc Hùng", "Phó Tổng Giám đốc", "Vietcombank")}
+
+
+# ---------------------------------------------------------------- indicators
+
+def figures(x: Extraction) -> list[tuple[str, float]]:
+    return [(label(x, i.subject), i.value) for i in x.indicators]
+
+
+def test_index_scores_and_growth_of_a_report(extractor: Extractor) -> None:
+    x = run(extractor, "Ở cấp quốc gia, chỉ số PAPI năm 2024 đạt 0,6120, tăng 3,4% so với năm 2023. Bắc Ninh dẫn đầu "
+                       "với 0,7012; tiếp theo là Quảng Ninh với 0,6987.", title="Công bố PAPI 2024")
+    country = BASE + "place/viet-nam"
+    assert figures(x) == [(country, 0.612), (country, 3.4), ("Bắc Ninh", 0.7012), ("Quảng Ninh", 0.6987)]
+
+
+def test_a_decimal_without_an_index_or_a_unit_is_not_a_figure(extractor: Extractor) -> None:
+    x = run(extractor, "Ông Nguyễn Văn Bình cho biết phiên bản 2,5 của phần mềm sẽ ra mắt tại Đà Nẵng.")
+    assert x.indicators == ()

@@ -29,6 +29,12 @@ _NOT_COUNTED = re.compile(r"^(?:năm|tháng|ngày|giờ|phút|tuổi|lần|giây
 _FUNCTION_WORDS = frozenset("mới đã đạt là được có sẽ và hoặc trong của cho với tại từ đến so vẫn còn chỉ".split())
 _RATE = re.compile(r"(?:[Tt]ỷ lệ|[Tt]ỉ lệ|[Tt]ỷ trọng)\s+(?P<about>[^,;:]{3,80}?)\s+(?:của\s+[^,;:]{1,40}?\s+)?"
                    r"(?:mới\s+|chỉ\s+|đã\s+|ước\s+)*(?:đạt|là|chiếm|ở mức|lên tới|tăng lên)\s+(?:khoảng\s+|gần\s+|hơn\s+)?$")
+#: Indexes that rank provinces and ministries; a decimal after "đạt", "với" is a score on them.
+_INDEX = re.compile(r"(?<![\w])(?:DTI|PAPI|PCI|PAR Index|SIPAS|EGDI|GII|ICT Index|[Cc]hỉ số [^\d,.;:()]{3,40}?(?=\s+(?:năm|đạt|của|là|với|\d)|[,.;:()]))")
+_SCORE_BEFORE = re.compile(r"(?:đạt|với|là|ở mức|lên|còn|được)\s+(?:mức\s+|khoảng\s+)?$")
+_GROWTH = re.compile(r"(?<![\w])(?:tăng|giảm)(?:\s+(?:trưởng|thêm|khoảng|gần|hơn))?\s+$")
+#: A figure said of the whole country: "Ở cấp quốc gia, DTI …", "DTI trung bình cấp tỉnh …", "cả nước có …".
+_NATIONAL = re.compile(r"(?<![\w])(?:cấp quốc gia|cả nước|toàn quốc|trung bình cấp tỉnh|bình quân cả nước)(?![\w])", re.I)
 _RANK = re.compile(r"(?:xếp|đứng|xếp hạng)\s+(?:thứ\s+)?(?P<n>\d{1,3})(?:/(?P<of>\d{1,3}))?(?P<rest>[^,.;]{0,80})")
 
 
@@ -36,6 +42,7 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
     article_main = main_province(mentions, article.text) or country
     out: list[Indicator] = []
     previous = None
+    index_context: re.Match[str] | None = _INDEX.search(article.title or "")
     plan = False  # inside the bullets of a plan's "Mục tiêu đến năm …:" — targets, not facts
     for sentence in article.sentences:
         text = sentence.text
@@ -53,13 +60,16 @@ def extract_indicators(article: Article, mentions: list[Found], country: str | N
         found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and f.type is not EntityType.PERSON
                  and not f.nested
                  and not LOCATIVE_BEFORE.search(article.text[max(0, f.start - 16):f.start])]
+        index_context = _INDEX.search(text) or index_context  # the index a report is about, named before
         ranks = {m.start("n") for m in _RANK.finditer(text)}
         for m in _RANK.finditer(text):
             out += _rank(m, text, sentence, found, main)
         for m in NUMBER.finditer(text):
             if m.start() in ranks or header and m.start() > header.start():
                 continue
-            indicator = _figure(m, text, sentence, found, main)
+            national = country if _NATIONAL.search(text[: m.start()]) else None
+            indicator = _figure(m, text, sentence, found, national or main, national=bool(national),
+                                index_context=index_context)
             if indicator is not None:
                 out.append(indicator)
     return out
@@ -71,7 +81,8 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return (starts[-1] if starts else 0), at + (end.start() if end else len(text) - at)
 
 
-def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str | None) -> Indicator | None:  # type: ignore[no-untyped-def]
+def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str | None,  # type: ignore[no-untyped-def]
+            *, national: bool = False, index_context: re.Match[str] | None = None) -> Indicator | None:
     surface = m.group("num")
     before = text[: m.start()]
     if re.fullmatch(r"(?:19|20)\d\d", surface) or _SKIP_BEFORE.search(before):
@@ -86,14 +97,21 @@ def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str
         return None
     unit_m = _UNIT.match(text[m.end():])
     unit = unit_m.group("unit") if unit_m else None
-    about = _trim_about((unit_m.group("about") or "").strip()) if unit_m else ""
+    raw_about = (unit_m.group("about") or "").strip() if unit_m else ""
+    about = _trim_about(raw_about)
+    index = _INDEX.search(text) or index_context
+    if unit == "%" and _GROWTH.search(before) and (not about or raw_about.startswith("so với")):
+        about = ("tăng trưởng " if "tăng" in _GROWTH.search(before).group(0) else "giảm ") + (index.group(0) if index else "")  # type: ignore[union-attr]
+    elif not unit and index and "," in surface and (_SCORE_BEFORE.search(before) or before.endswith("(")) and (
+            not about or raw_about.startswith(("điểm", "so với"))):
+        unit, about = "điểm", f"điểm {index.group(0)}"  # "DTI năm 2024 đạt 0,7955", "Huế với 0,7951"
     if unit == "%" and not about and (rate := _RATE.search(before)):
         about = rate.group("about").strip()
     if (not unit and not about) or _NOT_COUNTED.match(about) or re.match(r"^\d", about):
         return None
     if about and about.split()[0].lower() in _FUNCTION_WORDS:
         return None
-    subject = _subject(found, sentence.span.start + c_start, sentence.span.start + m.start(), main)
+    subject = _subject(found, sentence.span.start + c_start, sentence.span.start + m.start(), main, national=national)
     if subject is None:
         return None
     approx = _APPROX.search(before)
@@ -124,10 +142,12 @@ def _trim_about(about: str) -> str:
     return " ".join(words[:8])
 
 
-def _subject(found: list[Found], clause_start: int, at: int, main: str | None) -> str | None:
+def _subject(found: list[Found], clause_start: int, at: int, main: str | None, *, national: bool = False) -> str | None:
     in_clause = [f for f in found if clause_start <= f.start < at]
     if in_clause:
         return in_clause[-1].iri
+    if national:
+        return main
     before = [f for f in found if f.start < at]
     if before:
         places = [f for f in before if f.type is EntityType.PLACE]
