@@ -46,7 +46,7 @@ _LOCAL = re.compile(r"^(?:thành phố|tỉnh|địa phương|địa phương n�
 #: A prize's name: "Giải thưởng Chuyển đổi số Việt Nam 2024", "Giải thưởng Sản phẩm công nghệ số Make in
 #: Viet Nam 2024" (lowercase words only between capitalised ones).
 _NAMED_PRIZE = re.compile(
-    rf"(?<![\w])Giải thưởng\s+(?:[{UP}][\w&-]*)(?:\s+[{UP}0-9][\w&-]*|(?:\s+[{LO}]+){{1,3}}(?=\s+[{UP}]))*"
+    rf"(?<![\w])Giải thưởng\s+(?:[{UP}][\w&-]*)(?:\s+[{UP}0-9][\w&-]*|(?:\s+[{LO}]+){{1,4}}(?=\s+[{UP}]))*"
 )
 #: Where a list of winners begins: "được trao cho:", "gọi tên", "thuộc về:", "trao Bằng khen cho … gồm:".
 _LIST_CUE = re.compile(
@@ -175,6 +175,8 @@ def _wins(sentence: Sentence, previous: Sentence | None, mentions: list[Found], 
     out: list[_Win] = []
     programmes = [m.group(0).strip() for m in _PROGRAMME.finditer(text)]
     for m in _WIN.finditer(text):
+        if _quoted(text, m.start()) or re.search(r"(?<![\w])(?:sau khi|khi|để|trước khi|nếu)\s+$", text[: m.start()]):
+            continue  # speech, or a time clause ("… chia sẻ sau khi nhận giải"): not who won
         clause_start, clause_end = _clause(text, m.start())
         after = text[m.start():clause_end]
         programme = next((p for p in programmes if p in after), None) or (programmes[0] if programmes else None)
@@ -194,6 +196,11 @@ def _wins(sentence: Sentence, previous: Sentence | None, mentions: list[Found], 
         iri, label = resolved
         out.append(_Win(name, iri, label, programme if programme and title_text else None))
     return out
+
+
+def _quoted(text: str, at: int) -> bool:
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _clause(text: str, at: int) -> tuple[int, int]:
@@ -234,7 +241,7 @@ def _recipient(subject: str, at: int, previous: Sentence | None, mentions: list[
         if earlier:
             start = earlier.start()
             subject = previous.text[start:earlier.end()]
-    if subject[0].islower() and not _DESCRIPTOR.match(subject):
+    if subject[0].islower() and (not _DESCRIPTOR.match(subject) or re.search(r"\d|(?<![\w])(?:các|những)(?![\w])", subject)):
         if not inside:
             return None
         return inside[-1].iri, inside[-1].name

@@ -401,7 +401,7 @@ class EntityFinder:
         for run in self._free_runs(segment, taken):
             titled = self._titled(segment[: run[0][0]]) or self._titled_body(segment, run[0][0], taken)
             honoured = bool(_HONORIFIC.search(segment[: run[0][0]]))
-            if not titled:
+            if not titled and not honoured:  # "bà Ông Thị Kim Liên": after an honorific, "Ông" is a family name
                 while run and run[0][2] in _HONORIFIC_WORDS and len(run) > 2:
                     honoured = True
                     run = run[1:]
