@@ -173,3 +173,45 @@ def test_index_scores_and_growth_of_a_report(extractor: Extractor) -> None:
 def test_a_decimal_without_an_index_or_a_unit_is_not_a_figure(extractor: Extractor) -> None:
     x = run(extractor, "Ông Nguyễn Văn Bình cho biết phiên bản 2,5 của phần mềm sẽ ra mắt tại Đà Nẵng.")
     assert x.indicators == ()
+
+
+# ---------------------------------------------------------------- agreements
+
+def agreements(x: Extraction) -> list[tuple[tuple[str, ...], int | None, int | None]]:
+    return [(tuple(label(x, p) for p in a.parties), a.start, a.end) for a in x.agreements]
+
+
+def test_two_agreements_at_one_ceremony_with_two_counterparts(extractor: Extractor) -> None:
+    x = run(extractor, "Sáng 3/6, Viettel Kon Tum ký kết chương trình phối hợp với Công an tỉnh Kon Tum và với Bộ Chỉ "
+                       "huy Quân sự tỉnh Kon Tum. Hai văn bản được ký riêng. Với Công an tỉnh, chương trình có thời "
+                       "hạn từ năm 2025 đến năm 2026. Với Bộ Chỉ huy Quân sự tỉnh, chương trình kéo dài giai đoạn "
+                       "2025 - 2029.")
+    assert agreements(x) == [(("Viettel Kon Tum", "Công an tỉnh Kon Tum"), 2025, 2026),
+                             (("Viettel Kon Tum", "Bộ Chỉ huy Quân sự tỉnh Kon Tum"), 2025, 2029)]
+
+
+def test_a_party_with_a_brand_name_and_no_head_noun(extractor: Extractor) -> None:
+    x = run(extractor, "Ngày 4/3, VNPT Đắk Lắk và CoffeeLink ký kết hợp tác giai đoạn 2025 - 2027. CoffeeLink là "
+                       "đơn vị khởi nghiệp về truy xuất nguồn gốc cà phê.")
+    assert agreements(x) == [(("VNPT Đắk Lắk", "CoffeeLink"), 2025, 2027)]
+
+
+def test_the_content_of_an_agreement_is_not_another_agreement(extractor: Extractor) -> None:
+    x = run(extractor, "Bệnh viện Đa khoa tỉnh Sơn La và Viettel Sơn La ký kết thỏa thuận hợp tác. Theo thỏa thuận, "
+                       "Viettel Sơn La ký hợp đồng triển khai bệnh án điện tử theo hướng dẫn của Bộ Y tế.")
+    assert agreements(x) == [(("Bệnh viện Đa khoa tỉnh Sơn La", "Viettel Sơn La"), None, None)]
+
+
+@pytest.mark.parametrize("body", [
+    "Sở Nội vụ và Sở Tài chính họp bàn về chuyển đổi số.",
+    "Tập đoàn FPT chưa ký thỏa thuận hợp tác với tỉnh Gia Lai.",
+])
+def test_no_agreement_without_a_signing(extractor: Extractor, body: str) -> None:
+    assert run(extractor, body).agreements == ()
+
+
+def test_speech_introduced_by_a_colon_or_attributed_with_theo(extractor: Extractor) -> None:
+    x = run(extractor, "Ông Lò Văn Khiêm, Giám đốc Sở Y tế, cho biết:\n\n\"Mỗi bệnh viện phải có một kho dữ liệu "
+                       "sạch trước đã.\"\n\nTheo bà Cầm Thị Hoa, Phó Giám đốc Sở, “nhân lực số mới là điểm nghẽn lớn "
+                       "nhất”.")
+    assert quotes(x) == [("Lò Văn Khiêm", "Mỗi bệnh viện phải có mộ"), ("Cầm Thị Hoa", "nhân lực số mới là điểm ")]

@@ -88,8 +88,8 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
         text = sentence.text
         if not _NOUN.search(text) or not _SIGN.search(text) or _NEGATED.search(text):
             continue
-        if _ANAPHORIC.search(text) and drafts:
-            continue  # "Đây là thỏa thuận …": more about an agreement already read
+        if (_ANAPHORIC.search(text) or _CONTENT.match(text)) and drafts:
+            continue  # "Đây là thỏa thuận …", "Theo thỏa thuận, …": more about an agreement already read
         window_end = sentence.span.start + _party_window(text)
         found = [f for f in mentions if sentence.span.start <= f.start < window_end
                  and not LOCATIVE_BEFORE.search(article.text[max(0, f.start - 8):f.start])]
@@ -97,11 +97,12 @@ def extract_agreements(article: Article, mentions: list[Found], gaz: Gazetteer) 
         if len(parties) < 2 or _PLURAL_COUNTERPART.search(text):
             continue
         draft = _draft(article, sentence, parties)
-        drafts += [_Draft(a, sentence) for a in _per_counterpart(draft, article, sentence, gaz)]
+        drafts += [_Draft(a, sentence) for a in _per_counterpart(draft, article, sentence, gaz, found)]
     drafts = _merge(drafts)
     drafts += _earlier_between_same_parties(article, drafts)
     if len([d for d in drafts if not d.agreement.earlier]) > 1:
-        drafts = [_Draft(for_place(d.agreement, article, gaz), d.sentence) for d in drafts]
+        names = {f.iri: f.name for f in mentions}
+        drafts = [_Draft(for_place(d.agreement, article, gaz, names), d.sentence) for d in drafts]
     return [(d.agreement, d.sentence) for d in drafts]
 
 
@@ -129,17 +130,37 @@ def _earlier_between_same_parties(article: Article, drafts: list[_Draft]) -> lis
     return out
 
 
-_EACH = re.compile(r"(?<!\w)(?:mỗi|từng)\s+(?:tỉnh|địa phương|bên|thành phố)|văn bản riêng|thỏa thuận riêng", re.I)
+_EACH = re.compile(
+    r"(?<!\w)(?:mỗi|từng)\s+(?:tỉnh|địa phương|bên|thành phố|văn bản|thỏa thuận|chương trình|đơn vị)"
+    r"|(?:văn bản|thỏa thuận|chương trình|biên bản)\s+riêng|ký riêng|ký kết riêng"
+    r"|(?<!\w)(?:hai|ba|2|3)\s+(?:văn bản|thỏa thuận|chương trình|biên bản|lễ ký)", re.I)
+_CONTENT = re.compile(r"^(?:Theo|Trong)\s+(?:thỏa thuận|biên bản|nội dung|chương trình|văn bản|kế hoạch)", re.I)
 
 
-def _per_counterpart(draft: Agreement, article: Article, sentence: Sentence, gaz: Gazetteer) -> list[Agreement]:
-    """One company signing with several provinces "each with its own text" signs several agreements."""
+def _per_counterpart(draft: Agreement, article: Article, sentence: Sentence, gaz: Gazetteer,
+                     found: list[Found]) -> list[Agreement]:
+    """One party signing with several counterparts "each with its own text" ("hai văn bản được ký
+    riêng", "mỗi tỉnh một văn bản") signs several agreements: one per counterpart."""
+    following = next((s.text for s in article.sentences if s.index == sentence.index + 1), "")
+    if len(draft.parties) < 3 or not (_EACH.search(sentence.text) or _EACH.search(following)):
+        return [draft]
     governments = [p for p in draft.parties if _governs(gaz, p)]
     others = [p for p in draft.parties if p not in governments]
-    following = next((s.text for s in article.sentences if s.index == sentence.index + 1), "")
-    if len(governments) < 2 or len(others) != 1 or not (_EACH.search(sentence.text) or _EACH.search(following)):
-        return [draft]
-    return [replace(draft, parties=(others[0], g)) for g in governments]
+    if len(governments) >= 2 and len(others) == 1:
+        common = others[0]
+    else:
+        joint = re.search(r"(?<![\w])(?:với|cùng với)\s", sentence.text)
+        before = {f.iri for f in found if joint and f.start - sentence.span.start < joint.start()}
+        subject = [p for p in draft.parties if p in before or _governs_any(gaz, p, before)]
+        if len(subject) != 1:
+            return [draft]
+        common = subject[0]
+    return [replace(draft, parties=(common, p)) for p in draft.parties if p != common]
+
+
+def _governs_any(gaz: Gazetteer, party: str, iris_: set[str]) -> bool:
+    place = _governs(gaz, party)
+    return bool(place and place in iris_)
 
 
 def _draft(article: Article, sentence: Sentence, parties: tuple[str, ...]) -> Agreement:
@@ -191,21 +212,32 @@ def _is_earlier(text: str, article: Article, signed: str | None) -> bool:
     return year is None or signed is None
 
 
-def for_place(agreement: Agreement, article: Article, gaz: Gazetteer) -> Agreement:
-    """"Với Bắc Kạn, thỏa thuận được ký cho giai đoạn 2025-2027 …": a period said of one counterpart."""
+def for_place(agreement: Agreement, article: Article, gaz: Gazetteer, names: dict[str, str] | None = None) -> Agreement:
+    """"Với Bắc Kạn, thỏa thuận được ký cho giai đoạn 2025-2027 …", "Với Công an tỉnh, chương trình có
+    thời hạn từ năm 2025 đến năm 2027": a period said of one counterpart."""
     for party in agreement.parties:
-        place = _governs(gaz, party)
-        entry = gaz.by_iri.get(place) if place else None
-        if entry is None:
-            continue
         for s in article.sentences:
-            if re.match(rf"^(?:Với|Đối với|Riêng)\s+(?:tỉnh\s+|thành phố\s+)?{re.escape(entry.name)}\b", s.text):
+            if _said_of(s.text, party, gaz, names or {}):
                 period, horizon = PERIOD.search(s.text), HORIZON.search(s.text)
                 return replace(agreement,
                                start=int(period.group("start")) if period else agreement.start,
                                end=int(period.group("end")) if period else agreement.end,
                                horizon=int(horizon.group("year")) if horizon else agreement.horizon)
     return agreement
+
+
+def _said_of(text: str, party: str, gaz: Gazetteer, names: dict[str, str]) -> bool:
+    lead = re.match(r"^(?:Với|Đối với|Riêng)\s+(?P<who>[^,]{2,80}),", text)
+    if not lead:
+        return False
+    who = lead.group("who").strip()
+    place = _governs(gaz, party)
+    entry = gaz.by_iri.get(place) if place else None
+    if entry and re.fullmatch(rf"(?:tỉnh\s+|thành phố\s+)?{re.escape(entry.name)}", who):
+        return True
+    name = names.get(party, "")
+    generic = re.sub(r"\s+(?:tỉnh|thành phố|TP\.?)\s+.*$", r" tỉnh", name)  # "Công an tỉnh Gia Lai" → "Công an tỉnh"
+    return bool(name) and who in (name, generic, generic.replace(" tỉnh", " thành phố"))
 
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:

@@ -56,6 +56,7 @@ GENERIC_BODIES = re.compile(
     rf"|(?<!\w)(?:{_PARTY})"
 )
 _HONORIFIC_WORDS = frozenset(_V.words("honorifics", "openers"))
+_HEADS = frozenset(h.head for h in _V.org_heads)
 _PARTY_POST = re.compile(r"(?<![\w])Ủy viên\s+$")
 _NOT_PERSON = frozenset({"Thủ", "Ban", "Bộ", "Sở", "Cục", "Tổng", "Công", "Ngân", "Trường", "Hội", "Viện", "Tập",
                          "Trung", "Văn", "Đài", "Báo", "Giải", "Lễ", "Hội nghị", "Chương", "Kế", "Quyết", "Nghị", "Luật",
@@ -65,7 +66,7 @@ _MODIFIER_START = re.compile(rf"^(?:(?:{_V.alt('title_modifiers')})\s+)+")
 
 def _syllable(word: str) -> bool:
     """A capitalised Vietnamese syllable ("Tào", "Ông"), not an acronym or a camel-case brand."""
-    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and len(word) <= 7
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and len(word) <= 12
 
 
 _BARE_HEAD = re.compile(
@@ -81,7 +82,7 @@ def _brand(word: str) -> bool:
     return len(letters) >= 3 and (word.isupper() or any(c.isupper() for c in word[1:]) and not word.isupper())
 
 
-def _aliases(found: list[Found], text: str, article: Article) -> list[Found]:
+def _aliases(found: list[Found], text: str, article: Article, base: str) -> list[Found]:
     """Short names an article gives an organisation ("… Việt Nam (VIMC)", "… Giáo dục EduNova")
     stand for it wherever they recur in the article."""
     aliases: dict[str, Found] = {}
@@ -94,18 +95,49 @@ def _aliases(found: list[Found], text: str, article: Article) -> list[Found]:
         last = f.name.split()[-1]
         if len(f.name.split()) >= 3 and _brand(last):
             aliases.setdefault(last, f)
+    aliases.update(_brands(found, text, article, aliases, base))
     if not aliases:
         return found
-    taken = [(f.start, f.end) for f in found]
     extra: list[Found] = []
     pattern = re.compile(rf"(?<![\w&])(?:{alternation(list(aliases))})(?![\w&])")
     for sentence in article.sentences:
         for m in pattern.finditer(text, sentence.span.start, sentence.span.end):
-            if not _overlaps(m.start(), m.end(), taken):
-                f = aliases[m.group(0)]
-                extra.append(replace(f, start=m.start(), end=m.end(), surface=m.group(0), nested=False))
-                taken.append((m.start(), m.end()))
+            inside = [g for g in found if m.start() <= g.start and g.end <= m.end()
+                      and (g.end - g.start) < (m.end() - m.start())]  # "Viettel" in "Viettel Solutions"
+            if _overlaps(m.start(), m.end(), [(g.start, g.end) for g in found + extra if g not in inside]):
+                continue
+            found = [g for g in found if g not in inside]
+            f = aliases[m.group(0)]
+            extra.append(replace(f, start=m.start(), end=m.end(), surface=m.group(0), nested=False))
     return sorted(found + extra, key=lambda f: f.start)
+
+
+_CAMEL = re.compile(rf"(?<![\w&])[{UP}][{LO}]+(?:[{UP}][{LO}0-9]+)+(?![\w&])")
+_BRAND_CUE = re.compile(r"(?:(?<![\w])(?:và|với|cùng|đại diện|phía|công ty|doanh nghiệp|startup|đơn vị|người sáng lập|"
+                        r"nhà sáng lập|sáng lập)\s+$)", re.I)
+
+
+def _brands(found: list[Found], text: str, article: Article, known: dict[str, Found], base: str) -> dict[str, Found]:
+    """A camel-case brand named as a party or an employer ("VNPT Lâm Đồng và GreenFarm ký …",
+    "người sáng lập GreenFarm") is an organisation, wherever the article names it."""
+    out: dict[str, Found] = {}
+    taken = [(f.start, f.end) for f in found]
+    for m in _CAMEL.finditer(text):
+        word = m.group(0)
+        if word in known or word in out or _overlaps(m.start(), m.end(), taken):
+            continue
+        joined = re.match(r"^\s+(?:và|với|cùng)\s+", text[m.end():m.end() + 8])
+        if _BRAND_CUE.search(text[max(0, m.start() - 20):m.start()]) or joined:
+            try:
+                sentence = article.sentence_at(m.start())
+            except IndexError:
+                continue
+            if not any(sentence.span.start <= f.start < sentence.span.end and f.family == "Organization" for f in found):
+                continue  # a brand stands as an organisation only next to others
+            out[word] = Found(m.start(), m.end(), word, iris.entity(base, "org", word), word,
+                              EntityType.ORGANIZATION)
+    return out
+
 
 
 _LOCAL = re.compile(r"(?<!\w)(?:địa phương này|tỉnh này|thành phố này|tỉnh nhà)(?!\w)")
@@ -232,7 +264,7 @@ class EntityFinder:
         found = _resolve_short_names(found, text, article)
         found = _short_references(found, text, article)
         found = self._resolve_generic(found, text, article)
-        found = _aliases(found, text, article)
+        found = _aliases(found, text, article, self.base)
         return self._bare_heads(found, text, article)
 
     def _bare_heads(self, found: list[Found], text: str, article: Article) -> list[Found]:
@@ -324,8 +356,8 @@ class EntityFinder:
             surface = re.sub(r"\s+(?:và|&)$", "", segment[s:e].rstrip(" .&-–"))
             e = s + len(surface)
             words = surface.split()
-            if len(words) < 2 or words[-1] in {"Chính", "Nhà"}:
-                continue
+            if len(words) < 2 or words[-1] in {"Chính", "Nhà"} or surface in _HEADS:
+                continue  # a head alone ("Bệnh viện Đa khoa tỉnh") names the body named before
             inner = [t for t in taken if s <= t[0] and t[1] <= e]
             places = {(p.start, p.end) for p in self.gaz.names.find(surface) if p.entry.kind is Kind.PLACE}
             if _overlaps(s, e, [t for t in taken if t not in inner]):

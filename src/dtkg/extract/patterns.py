@@ -18,7 +18,7 @@ _TAILS = rf"(?:{_V.alt('name_tails')})"
 #: word ("Công", "EduNova").
 NAME_WORD = rf"(?:[{UP}0-9]{{2,}}[{UP}{LO}0-9&]*|\d+(?![\w.,])|[{UP}][{LO}]*(?:[{UP}][{LO}]+)*)"
 NAME_UNIT = (rf"{NAME_WORD}"
-             rf"(?:(?:\s+{_LOWER_WORD}){{2}}(?=\s+[{UP}])|\s+{_TAILS}(?![{LO}])|\s+{_LOWER_WORD})?"
+             rf"(?:(?:\s+{_LOWER_WORD}){{2,3}}(?=\s+[{UP}])|\s+{_TAILS}(?![{LO}])|\s+{_LOWER_WORD})?"
              rf"(?:\s+{_TAILS}(?![{LO}]))?")
 YEAR = r"(?:19|20)\d\d"
 #: A locative right before a name ("tại Hà Nội", "ở tỉnh Bắc Ninh"): where, not who.

@@ -21,7 +21,7 @@ _PRONOUNS = alternation(_V.words("honorifics", "pronouns"), cased=True)
 _LOWER_PRONOUNS = alternation(_V.words("honorifics", "pronouns"))
 _QUOTED = re.compile(r"“(?P<a>[^”]{12,})”|\"(?P<b>[^\"]{12,})\"")
 _REPORTED = re.compile(rf"(?<!\w)(?:{_VERBS})(?:\s+rằng)?\s*(?:[:,]\s*|\s+)(?P<rest>.{{12,}})$")
-_VERB_AFTER = re.compile(rf"^[\s,]*(?:(?:{_LOWER_PRONOUNS})\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
+_VERB_AFTER = re.compile(rf"^[\s,–—-]*(?:(?:{_LOWER_PRONOUNS})\s+)?(?P<who>.{{0,80}}?)\s+(?:{_VERBS})", re.S)
 
 
 def extract_quotes(article: Article, mentions: list[Found],
@@ -32,6 +32,7 @@ def extract_quotes(article: Article, mentions: list[Found],
     titles = [(t[0], t[1], t[2] if len(t) > 2 else None) for t in titles or []]  # type: ignore[misc]
     quotes: list[Quote] = []
     last_person: str | None = None
+    introduced: str | None = None  # "Ông X cho biết:" closing the sentence before: the quote that opens this one is X's
     for sentence in article.sentences:
         text = sentence.text
         persons = [f for f in mentions if f.type is EntityType.PERSON and sentence.span.start <= f.start < sentence.span.end]
@@ -40,15 +41,33 @@ def extract_quotes(article: Article, mentions: list[Found],
         for m in direct:
             speaker = (_speaker_before(text, m.start(), persons, sentence.span.start)
                        or _speaker_after(text, m.end(), persons, sentence.span.start)
+                       or _according_to(text, m.start(), persons, sentence.span.start)
                        or _titled_speaker(text, m, titles, names)
-                       or (last_person if _pronoun_speaks(text, m) else None))
+                       or (last_person if _pronoun_speaks(text, m) else None)
+                       or (introduced if not text[: m.start()].strip(" -–—") else None))
             if speaker:
                 quotes.append(Quote(speaker, (m.group("a") or m.group("b")).strip(), True, evidence, 0.9))
         if not direct:
             quotes += _reported(text, persons, sentence.span.start, evidence, last_person)
         if persons:
             last_person = persons[-1].iri
+        introduced = None
+        if re.search(rf"(?:{_VERBS})(?:\s+rằng)?\s*:\s*$", text):
+            before_colon = [p for p in persons if p.end <= sentence.span.end]
+            introduced = before_colon[-1].iri if before_colon else (last_person if _PRONOUN_INTRO.search(text) else None)
     return quotes
+
+
+_PRONOUN_INTRO = re.compile(rf"(?<![\w])(?:{_PRONOUNS})\s+(?:{_VERBS})(?:\s+rằng)?\s*:\s*$")
+
+
+def _according_to(text: str, quote_start: int, persons: list[Found], offset: int) -> str | None:
+    """"Theo ông X, “…”": the person the quote is attributed to before it."""
+    m = re.search(r"(?:^|[.;]\s*)(?:Theo|theo)\s+(?:[^,“”\"]{2,90},\s*){1,3}$", text[:quote_start])
+    if not m:
+        return None
+    candidates = [p for p in persons if m.start() <= p.start - offset and p.end - offset <= quote_start]
+    return candidates[0].iri if candidates else None
 
 
 def _speaker_before(text: str, quote_start: int, persons: list[Found], offset: int) -> str | None:
