@@ -121,6 +121,9 @@ def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
                         "for faster answers; larger ones are read from disk (default 200000; 0: always from disk)")
     p.add_argument("--page-size", type=int, default=10_000, metavar="N",
                    help="statements per page of a linked-data document; longer ones are paged (default 10000)")
+    p.add_argument("--license", default=None, metavar="IRI",
+                   help="the dataset's licence, for its VoID description at /.well-known/void (default: none given; "
+                        "the description then says that each article belongs to its publisher)")
 
 
 def _port(text: str) -> int:
@@ -328,7 +331,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = ServeSettings(query_timeout=args.query_timeout, query_memory_mb=args.query_memory_mb,
                              max_request_bytes=args.max_request_bytes, query_workers=args.query_workers,
                              in_memory_up_to=args.in_memory_up_to,
-                             page_size=args.page_size)
+                             page_size=args.page_size, license=args.license)
 
     def ready(url: str) -> None:
         print(f"dtkg: serving {args.source} at {url} (SPARQL at {url}sparql); Ctrl-C stops", file=sys.stderr, flush=True)

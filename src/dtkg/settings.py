@@ -81,6 +81,7 @@ class ServeSettings:
     query_workers: int = 2
     in_memory_up_to: int = 200_000
     page_size: int = 10_000
+    license: str | None = None  # the dataset's licence IRI, for its VoID description
 
     def __post_init__(self) -> None:
         checks = (

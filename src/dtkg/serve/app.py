@@ -9,6 +9,8 @@ Routes, in the order they are matched:
   service description; updates are refused;
 - ``/ontology`` (and ``/ontology/``): the ontology file, or its documentation for browsers;
 - ``/concept/…``: descriptions of ``https://w3id.org/dtkg/concept/…`` from the store;
+- ``/store``: the Graph Store HTTP Protocol (``?graph=IRI``, ``?default``);
+- ``/.well-known/void``, ``/dumps/…``: the dataset's VoID/DCAT description and its dumps;
 - ``{base path}…``: descriptions of the data IRIs under the base IRI.
 
 Whatever reads the store runs as a job (see :mod:`dtkg.serve.engine`): in worker processes,
@@ -32,6 +34,8 @@ from starlette.routing import Route
 from dtkg.serve.web.routes import Web
 from dtkg.serve.endpoint import sparql
 from dtkg.serve.engine import Engine, InProcessEngine, WorkerEngine
+from dtkg.serve.gsp import graph_store
+from dtkg.serve.void import ArtefactMaker, dump, void
 from dtkg.serve.linked import concept, resource
 from dtkg.serve.pages import ontology, style
 from dtkg.serve.pool import WorkerPool
@@ -64,6 +68,7 @@ def create_app(
         site=site,
         settings=settings,
         ontology_dir=ontology_dir or packaged_ontology_dir(),
+        artefacts=ArtefactMaker.for_source(source, base_iri=site.base_iri),
     )
     pages = Web(service, report=report)
     routes = [
@@ -74,6 +79,9 @@ def create_app(
         Route("/ontology", _handler(service, ontology), methods=["GET"]),
         Route("/ontology/", _handler(service, ontology), methods=["GET"]),
         Route("/concept/{rest:path}", _handler(service, concept), methods=["GET"]),
+        Route("/store", _handler(service, graph_store), methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/.well-known/void", _handler(service, void), methods=["GET"]),
+        Route("/dumps/{name}", _handler(service, dump), methods=["GET"]),
     ]
     if site.dereferenceable:
         routes.append(Route(site.data_path + "{rest:path}", _handler(service, resource), methods=["GET"]))
@@ -82,9 +90,13 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await service.engine.start()
         pages.warm_up()  # the search catalogue is built in the background, not on the first visitor's time
+        if service.artefacts is not None and not isinstance(source, ox.Store):
+            service.artefacts.start()  # statistics and dumps of a store folder, made in the background
         try:
             yield
         finally:
+            if service.artefacts is not None:
+                await service.artefacts.close()
             await service.engine.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)

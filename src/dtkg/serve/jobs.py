@@ -13,7 +13,7 @@ import itertools
 import json
 import string
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol, cast
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -21,8 +21,9 @@ import pyoxigraph as ox
 from dtkg.errors import DtkgError
 
 from dtkg.serve import describe as desc
-from dtkg.serve import documents, formats
+from dtkg.serve import documents, formats, graphstore
 from dtkg.serve.documents import Candidate
+from dtkg.serve.graphstore import Target
 from dtkg.serve.formats import NotAcceptable, Representation
 from dtkg.serve.protocol import ProtocolError, QueryRequest
 from dtkg.serve.responses import Link
@@ -59,7 +60,17 @@ class StatsJob:
     """Count the dataset's named graphs and quads (answered as JSON)."""
 
 
-Job = QueryJob | DescribeJob | StatsJob | QueriesJob
+@dataclass(frozen=True)
+class GraphJob:
+    """Read a graph (or the whole store) for the Graph Store Protocol; ``head``: the answer's head only."""
+
+    target: Target
+    accept: str | None
+    format: str | None
+    head: bool = False
+
+
+Job = QueryJob | DescribeJob | StatsJob | QueriesJob | GraphJob
 
 
 @dataclass(frozen=True)
@@ -99,12 +110,24 @@ def execute(store: ox.Store, site: Site, job: Job, sink: Sink) -> None:
             run_describe(store, site, job, sink)
         elif isinstance(job, QueriesJob):
             run_page_queries(store, site, job, sink)
+        elif isinstance(job, GraphJob):
+            run_graph(store, site, job, sink)
         else:
             run_stats(store, sink)
     except ProtocolError as exc:
         raise JobFailed(exc.status, exc.message) from None
     except NotAcceptable as exc:
         raise JobFailed(406, str(exc)) from None
+
+
+def run_graph(store: ox.Store, site: Site, job: GraphJob, sink: Sink) -> None:
+    """A graph's triples (or the store's quads), streamed; 404 for a graph the store does not have."""
+    if not graphstore.exists(store, job.target):
+        raise JobFailed(404, f"this store has no {job.target.describe()} (fix: PUT or POST it first, or check the IRI)")
+    representation = formats.choose(graphstore.offers(job.target), accept=job.accept, fmt=job.format)
+    sink.head(Head(200, representation.media_type, (("Vary", "Accept"),)))
+    if not job.head:
+        graphstore.write(store, job.target, representation, cast(IO[bytes], sink), site.rdf_prefixes)
 
 
 def run_page_queries(store: ox.Store, site: Site, job: QueriesJob, sink: Sink) -> None:

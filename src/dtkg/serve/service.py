@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dtkg.errors import DtkgError
 from dtkg.serve.engine import Engine, fetch
@@ -15,6 +16,9 @@ from dtkg.serve.ontology import OntologyDoc, ontology_path, read_ontology
 from dtkg.serve.site import Site
 from dtkg.serve.views import Viewer
 from dtkg.settings import ServeSettings
+
+if TYPE_CHECKING:
+    from dtkg.serve.void import ArtefactMaker
 
 log = logging.getLogger("uvicorn.error")
 
@@ -27,6 +31,7 @@ class Service:
     site: Site
     settings: ServeSettings
     ontology_dir: Path | None
+    artefacts: ArtefactMaker | None = None  # the dataset's statistics and dumps, for /.well-known/void
     _stats: dict[str, int] | None = field(default=None, init=False)
 
     async def stats(self) -> dict[str, int] | None:
