@@ -244,7 +244,7 @@ def test_statistics_are_made_once_per_dataset_and_kept_beside_the_store(
     manifest = root_for(folder) / key / "manifest.json"
     assert root_for(folder) == tmp_path / ".dtkg-serve" / "kg.nq" / "void"
     app = create_app(folder, base_iri=BASE, settings=ServeSettings(query_workers=1))
-    with TestClient(app) as first:  # started at start-up, in a process of its own
+    with TestClient(app) as first:  # made on the first request, in a process of its own
         text = ready_void(first)
     assert manifest.is_file()
     made = manifest.stat().st_mtime_ns

@@ -90,8 +90,6 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await service.engine.start()
         pages.warm_up()  # the search catalogue is built in the background, not on the first visitor's time
-        if service.artefacts is not None and not isinstance(source, ox.Store):
-            service.artefacts.start()  # statistics and dumps of a store folder, made in the background
         try:
             yield
         finally:

@@ -1,9 +1,10 @@
 """``/.well-known/void``: the dataset's VoID and DCAT description; ``/dumps/…``: its dumps.
 
 The statistics and dumps are made once per state of the data (see :mod:`dtkg.serve.artefacts`)
-by :class:`ArtefactMaker`, in the background from the moment the server starts; until they are
-ready the description says what it can (endpoint, licence, formats) and is marked not to be
-cached, and the dumps answer 503 with Retry-After. The description's RDF comes from the CONSTRUCT
+by :class:`ArtefactMaker`, in the background from the first request for either (so that a
+server nobody asks for them never spends the CPU); until they are ready the description says
+what it can (endpoint, licence, formats) and is marked not to be cached, and the dumps answer
+503 with Retry-After. The description's RDF comes from the CONSTRUCT
 queries in ``void/`` with the statistics bound by substitution, one query per class, property,
 vocabulary, subset and dump; relative IRIs in them resolve against the description's own URL.
 """
