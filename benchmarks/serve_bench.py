@@ -11,8 +11,9 @@ Starts two servers on loopback over the same dataset, in the same run:
 
 Each competency query (ontology/cq/*.rq) is sent ``--rounds`` times to each server, the two
 alternating, over a kept-alive HTTP connection (SPARQL JSON results). Reports the median (p50)
-and 90th percentile per query, and the ratio of the medians. Without ``--dataset`` the sample
-articles are built first.
+and 90th percentile per query, and the ratio of the medians; and, less sensitive to other load
+on the machine, the CPU time each server (with its workers) spent per query. Without
+``--dataset`` the sample articles are built first.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "ontology" / "cq").glob("*.rq"))
@@ -98,7 +100,12 @@ def main() -> None:
         ]
         try:
             print(" ".join(["dtkg", *serve[3:]]).replace(str(dataset), dataset.name))
-            run(dataset, f"http://127.0.0.1:{ref_port}/sparql", f"http://127.0.0.1:{work_port}/sparql", args.rounds)
+            cpu = [tree_cpu(server.pid) for server in servers]
+            queries = run(dataset, f"http://127.0.0.1:{ref_port}/sparql", f"http://127.0.0.1:{work_port}/sparql",
+                          args.rounds)
+            ref_cpu, work_cpu = (tree_cpu(server.pid) - before for server, before in zip(servers, cpu))
+            print(f"CPU per query (server and its workers): in-process {ref_cpu / queries * 1e3:.2f} ms, "
+                  f"workers {work_cpu / queries * 1e3:.2f} ms, ratio {work_cpu / ref_cpu:.2f}")
         finally:
             for server in servers:
                 server.terminate()
@@ -107,7 +114,21 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(dataset: Path, reference: str, workers: str, rounds: int) -> None:
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used by a process and its living children."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def run(dataset: Path, reference: str, workers: str, rounds: int) -> int:
+    """Time every query on both servers; how many queries each server answered."""
     print(f"dataset: {dataset.name}, {dataset.stat().st_size / 1e6:.1f} MB; {len(QUERIES)} queries × {rounds} rounds")
     print("| query | in-process p50 | workers p50 | ratio | in-process p90 | workers p90 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -129,6 +150,7 @@ def run(dataset: Path, reference: str, workers: str, rounds: int) -> None:
     r50, w50 = statistics.median(all_ref), statistics.median(all_work)
     print(f"| **all** | **{r50 * 1e3:.1f} ms** | **{w50 * 1e3:.1f} ms** | **{w50 / r50:.2f}** | "
           f"{p90(all_ref) * 1e3:.1f} ms | {p90(all_work) * 1e3:.1f} ms |")
+    return len(QUERIES) * (rounds + 1)
 
 
 if __name__ == "__main__":
