@@ -344,3 +344,14 @@ def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
         f"dtkg: error: cannot listen on {LOOPBACK}:{port}: Address already in use "
         "(fix: choose another --host or --port)\n"
     )
+
+
+def test_a_worker_killed_while_idle_is_replaced_without_failing_a_query(served: Server) -> None:
+    workers = psutil.Process(served.process.pid).children()
+    assert len(workers) == 2
+    for worker in workers:
+        worker.kill()  # as the kernel's OOM killer, or an operator, might
+    time.sleep(0.3)
+    assert count(served) == "30"
+    time.sleep(1.0)
+    assert len(psutil.Process(served.process.pid).children()) == 2

@@ -151,10 +151,17 @@ class WorkerPool:
     async def lease(self, timeout: float) -> AsyncIterator[Worker]:
         """A free worker (waiting at most ``timeout`` seconds, else :class:`Busy`), returned or replaced after."""
         await self.start()
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), max(timeout, 0.001))
-        except asyncio.TimeoutError:
-            raise Busy() from None
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            try:
+                remaining = deadline - asyncio.get_running_loop().time()
+                worker = await asyncio.wait_for(self._idle.get(), max(remaining, 0.001))
+            except asyncio.TimeoutError:
+                raise Busy() from None
+            if worker.alive:
+                break
+            log.warning("query worker %d died while idle (exit %s); replacing it", worker.number, worker.process.returncode)
+            self._replace(worker)
         worker.clean = False
         try:
             yield worker
