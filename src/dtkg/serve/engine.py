@@ -40,6 +40,10 @@ STOPPING = "the server is stopping, so the query was stopped (fix: send it again
 Event = Head | bytes
 
 
+class _Retry(Exception):
+    """The worker was gone before it received the job: give the job to another."""
+
+
 class ClientGone(Exception):
     """The client closed the connection before its answer was complete."""
 
@@ -98,14 +102,17 @@ class WorkerEngine(Engine):
     async def close(self) -> None:
         await self.pool.close()
 
-    async def run(self, job: Job, *, gone: asyncio.Event | None = None) -> AsyncGenerator[Event, None]:
+    def run(self, job: Job, *, gone: asyncio.Event | None = None) -> AsyncGenerator[Event, None]:
+        return self._run(job, gone=gone, retries=self.pool.size)
+
+    async def _run(self, job: Job, *, gone: asyncio.Event | None, retries: int) -> AsyncGenerator[Event, None]:
         deadline = asyncio.get_running_loop().time() + self.timeout
         try:
             async with self.pool.lease(self.timeout) as worker:
                 try:
                     await worker.send(job)
-                except (BrokenPipeError, ConnectionResetError):
-                    await self._died(worker)
+                except (BrokenPipeError, ConnectionResetError):  # it died before it got the job: not its fault
+                    raise _Retry() from None
                 while True:
                     frame = await self._next(worker, deadline, gone)
                     if frame.kind == frames.HEAD:
@@ -121,6 +128,13 @@ class WorkerEngine(Engine):
                         raise JobFailed(status, message)
         except Busy:
             raise JobFailed(limits.BUSY_STATUS, limits.busy(self.pool.size, self.timeout)) from None
+        except _Retry:
+            if retries <= 0:
+                raise JobFailed(limits.CRASH_STATUS, "the query workers keep dying before they get a query "
+                                "(fix: see the server's log)") from None
+            log.warning("a query worker had died before it was given a query; trying another")
+            async for event in self._run(job, gone=gone, retries=retries - 1):
+                yield event
 
     async def _next(self, worker: Worker, deadline: float, gone: asyncio.Event | None) -> frames.Frame:
         """The worker's next frame; the worker is killed if the deadline passes, the client leaves or it dies."""
