@@ -111,8 +111,10 @@ class WorkerEngine(Engine):
             async with self.pool.lease(self.timeout) as worker:
                 try:
                     await worker.send(job)
-                except (BrokenPipeError, ConnectionResetError):  # it died before it got the job: not its fault
+                    started = await self._next(worker, deadline, gone, blame=False)
+                except (BrokenPipeError, ConnectionResetError, _Retry):  # it died before it got the job
                     raise _Retry() from None
+                assert started.kind == frames.STARTED, started.kind
                 while True:
                     frame = await self._next(worker, deadline, gone)
                     if frame.kind == frames.HEAD:
@@ -136,8 +138,11 @@ class WorkerEngine(Engine):
             async for event in self._run(job, gone=gone, retries=retries - 1):
                 yield event
 
-    async def _next(self, worker: Worker, deadline: float, gone: asyncio.Event | None) -> frames.Frame:
-        """The worker's next frame; the worker is killed if the deadline passes, the client leaves or it dies."""
+    async def _next(
+        self, worker: Worker, deadline: float, gone: asyncio.Event | None, *, blame: bool = True
+    ) -> frames.Frame:
+        """The worker's next frame; the worker is killed if the deadline passes, the client leaves or it dies
+        (when it dies, :class:`JobFailed` says why, or, unless ``blame``, :class:`_Retry`)."""
         receiving = asyncio.ensure_future(worker.receive())
         waiters: set[asyncio.Future[Any]] = {receiving}
         leaving = asyncio.ensure_future(gone.wait()) if gone is not None else None
@@ -154,6 +159,9 @@ class WorkerEngine(Engine):
             frame = receiving.result()
             if frame is not None:
                 return frame
+            if not blame:
+                worker.kill()
+                raise _Retry()
             await self._died(worker)
         worker.kill()
         if leaving is not None and leaving in done:

@@ -2,8 +2,8 @@
 
 A frame is one kind byte, a 4-byte big-endian length and the payload. The serving process
 sends ``JOB`` frames (a pickled job); a worker answers ``READY`` once at start (or ``FATAL``
-with the reason it cannot), then per job a ``HEAD``, ``DATA`` frames and ``END``, or
-``FAILED`` (a pickled status and message) at any point.
+with the reason it cannot), then per job ``STARTED`` as soon as it has read it, a ``HEAD``,
+``DATA`` frames and ``END``, or ``FAILED`` (a pickled status and message) at any point.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
-JOB, READY, FATAL, HEAD, DATA, END, FAILED = b"J", b"R", b"X", b"H", b"D", b"E", b"F"
+JOB, READY, FATAL, STARTED, HEAD, DATA, END, FAILED = b"J", b"R", b"X", b"S", b"H", b"D", b"E", b"F"
 HEADER = struct.Struct(">cI")
 CHUNK = 64 * 1024
 

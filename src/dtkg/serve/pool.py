@@ -96,6 +96,11 @@ class Worker:
 
     async def wait(self) -> int:
         """Wait for the worker to exit and for its last stderr lines; its exit code."""
+        # asyncio reports the exit only once every pipe is closed: read what is left of stdout to its end
+        # (a job cut short may have left the pipe full, and then its end is never seen)
+        assert self.process.stdout is not None
+        while await self.process.stdout.read(frames.CHUNK):
+            pass
         code = await self.process.wait()
         with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(asyncio.shield(self._stderr), 1.0)
@@ -186,7 +191,8 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _respawn(self, dead: Worker) -> None:
-        await dead.wait()
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(dead.wait(), 5.0)
         while not self._closed:
             try:
                 self._add(await Worker.spawn(self.config, next(self._numbers)))

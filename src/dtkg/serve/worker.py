@@ -114,6 +114,7 @@ def serve_jobs(store: ox.Store, site: Site, jobs: BinaryIO, out: BinaryIO) -> in
     """Carry out jobs until stdin closes; the exit code."""
     while (frame := frames.read_frame(jobs)) is not None:
         sink = FrameSink(out)
+        sink.send(frames.STARTED)
         try:
             execute(store, site, pickle.loads(frame.payload), sink)
             sink.flush()
