@@ -21,10 +21,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -138,15 +140,15 @@ def running(argv: Sequence[str], *, probe_url: str, log: Path) -> Iterator[subpr
         stop(process)
 
 
-def start_oxigraph(location: Path, *, extra_args: Sequence[str] = ()) -> OxigraphServer:
-    """Start ``oxigraph serve --location LOCATION`` on a free loopback port; the caller stops it.
+def start_oxigraph(location: Path, *, extra_args: Sequence[str] = (), port: int | None = None) -> OxigraphServer:
+    """Start ``oxigraph serve --location LOCATION`` on a free loopback port (or ``port``); the caller stops it.
 
     Retries on another port if the chosen one was taken between choosing and binding.
     """
     binary = require_binary("oxigraph", "pip install 'oxigraph>=0.5,<0.6'")
     location.mkdir(parents=True, exist_ok=True)
     for attempt in range(1, START_ATTEMPTS + 1):
-        port = free_port()
+        port = port or free_port()
         base = f"http://{LOOPBACK}:{port}"
         argv = [str(binary), "serve", "--location", str(location), "--bind", f"{LOOPBACK}:{port}", *extra_args]
         log = location.parent / f"{location.name}.{port}.log"
@@ -355,3 +357,121 @@ def virtuoso_quads(server: VirtuosoServer, graphs: set[str]) -> set[ox.Quad]:
         assert len(triples) < 10_000, "Virtuoso cuts answers at 10,000 rows: read this graph in pages"
         quads |= {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples}
     return quads
+
+
+# --- a proxy that injects faults in front of a real store --------------------------------------
+
+
+@dataclass
+class ProxyLog:
+    """One request the proxy saw: when, what, and what it answered (None: it dropped the connection)."""
+
+    at: float
+    method: str
+    path: str
+    status: int | None
+
+
+class FaultProxy:
+    """A loopback HTTP proxy in front of a real store that answers 500 when told, or kills the store.
+
+    ``fail(n, method, path)`` decides whether the n-th request (from 1) gets a 500 instead of
+    reaching the store; ``kill_at_write`` names the write (a request to one of ``write_paths``)
+    during which ``kill`` is called, ``kill_delay`` seconds after the write was passed on, so
+    the store dies with the request in flight; the client then sees the connection dropped,
+    as it would if the store had crashed. ``basic_auth`` makes the proxy ask for a user and
+    password first, as a reverse proxy in front of Oxigraph server would.
+    """
+
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        write_paths: tuple[str, ...] = (),
+        fail: Callable[[int, str, str], bool] | None = None,
+        kill_at_write: int | None = None,
+        kill: Callable[[], None] | None = None,
+        kill_delay: float = 0.02,
+        basic_auth: tuple[str, str] | None = None,
+    ) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.write_paths = write_paths
+        self.fail = fail or (lambda n, method, path: False)
+        self.kill_at_write = kill_at_write
+        self.kill = kill
+        self.kill_delay = kill_delay
+        self.basic_auth = basic_auth
+        self.log: list[ProxyLog] = []
+        self.writes = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((LOOPBACK, 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FaultProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def injected(self) -> list[ProxyLog]:
+        return [entry for entry in self.log if entry.status == 500]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _handle(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with proxy._lock:
+                    number = len(proxy.log) + 1
+                    write = self.command != "GET" and self.path.startswith(proxy.write_paths)
+                    proxy.writes += write
+                    kill_now = write and proxy.writes == proxy.kill_at_write
+                    entry = ProxyLog(time.monotonic(), self.command, self.path, None)
+                    proxy.log.append(entry)
+                if proxy.basic_auth and self.headers.get("authorization") != _basic(*proxy.basic_auth):
+                    entry.status = 401
+                    return self._answer(401, {"www-authenticate": 'Basic realm="store"'}, b"wrong user or password")
+                if proxy.fail(number, self.command, self.path):
+                    entry.status = 500
+                    return self._answer(500, {"content-type": "text/plain"}, b"proxy: injected failure")
+                if kill_now and proxy.kill is not None:
+                    threading.Timer(proxy.kill_delay, proxy.kill).start()
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "content-length", "connection"}}
+                try:
+                    answer = httpx.request(self.command, proxy.upstream + self.path, headers=headers, content=body, timeout=120)
+                except httpx.TransportError:
+                    self.close_connection = True  # as a crashed store would: no answer at all
+                    return None
+                entry.status = answer.status_code
+                skip = {"content-length", "transfer-encoding", "connection", "content-encoding"}
+                return self._answer(answer.status_code, {k: v for k, v in answer.headers.items() if k.lower() not in skip}, answer.content)
+
+            def _answer(self, status: int, headers: dict[str, str], payload: bytes) -> None:
+                self.send_response(status)
+                for name, value in {**headers, "content-length": str(len(payload))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_PUT = do_POST = do_DELETE = _handle
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+def _basic(user: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()

@@ -357,6 +357,7 @@ def test_the_cli_publishes_then_sends_nothing_then_prunes(
     assert server_quads(store) == dataset_quads(PRUNED)
 
 
+@pytest.mark.slow
 def test_the_built_samples_publish_whole_and_verify(samples, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dataset = tmp_path / "kg.nq"
     dataset.write_bytes(samples.output.read_bytes())

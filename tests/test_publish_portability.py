@@ -121,6 +121,7 @@ def embedded_rows(sample_store: ox.Store) -> dict[str, list[dict[str, str]]]:
     return {path.name: _embedded_rows(sample_store, path.read_text(encoding="utf-8")) for path in CQ}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", STORES)
 def test_the_competency_queries_give_the_embedded_rows_on_each_store(
     kind: str, request: pytest.FixtureRequest, samples: BuildReport, embedded_rows: dict[str, list[dict[str, str]]], tmp_path: Path
