@@ -215,3 +215,11 @@ def test_speech_introduced_by_a_colon_or_attributed_with_theo(extractor: Extract
                        "sạch trước đã.\"\n\nTheo bà Cầm Thị Hoa, Phó Giám đốc Sở, “nhân lực số mới là điểm nghẽn lớn "
                        "nhất”.")
     assert quotes(x) == [("Lò Văn Khiêm", "Mỗi bệnh viện phải có mộ"), ("Cầm Thị Hoa", "nhân lực số mới là điểm ")]
+
+
+def test_several_prizes_listed_in_one_sentence(extractor: Extractor) -> None:
+    x = run(extractor, "Lễ trao Giải thưởng Nông nghiệp số Tây Nguyên 2025 diễn ra tại Đà Lạt. Giải Vàng được trao cho "
+                       "ứng dụng quản lý vườn cà phê CafeNote của Công ty Cổ phần Nông Sản Số; Giải Bạc được trao cho "
+                       "nền tảng chợ nông sản AgriMart của Hợp tác xã Ea Tu.")
+    assert awards(x) == [("Giải thưởng Nông nghiệp số Tây Nguyên 2025", "ứng dụng quản lý vườn cà phê CafeNote"),
+                         ("Giải thưởng Nông nghiệp số Tây Nguyên 2025", "nền tảng chợ nông sản AgriMart")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from dtkg import iris
 from dtkg.extract.entities import Found, main_province
-from dtkg.extract.patterns import LO, UP
+from dtkg.extract.patterns import LO, NOT_NAME, UP
 from dtkg.extract.family import Context
 from dtkg.extract.vocab import vocabulary
 from dtkg.model import Article, Award, EntityType, Evidence, Sentence
@@ -46,7 +46,7 @@ _LOCAL = re.compile(r"^(?:thành phố|tỉnh|địa phương|địa phương n�
 #: A prize's name: "Giải thưởng Chuyển đổi số Việt Nam 2024", "Giải thưởng Sản phẩm công nghệ số Make in
 #: Viet Nam 2024" (lowercase words only between capitalised ones).
 _NAMED_PRIZE = re.compile(
-    rf"(?<![\w])Giải thưởng\s+(?:[{UP}][\w&-]*)(?:\s+[{UP}0-9][\w&-]*|(?:\s+[{LO}]+){{1,4}}(?=\s+[{UP}]))*"
+    rf"(?<![\w])Giải thưởng\s+(?:[{UP}][\w&-]*)(?:\s+[{UP}0-9][\w&-]*|(?:\s+(?!{NOT_NAME})[{LO}]+){{1,4}}(?=\s+[{UP}]))*"
 )
 #: Where a list of winners begins: "được trao cho:", "gọi tên", "thuộc về:", "trao Bằng khen cho … gồm:".
 _LIST_CUE = re.compile(
@@ -81,27 +81,44 @@ def _listed(sentence: Sentence, mentions: list[Found], programme: str | None, ba
     if not name:
         return []
     inside = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end and not f.nested]
-    cues = list(_LIST_CUE.finditer(text))
-    cue = cues[-1] if cues else None
-    generic_cue = cue is not None and cue.group(0).strip(" ,:").endswith(("gồm", "ghi nhận"))
-    if cue and (not generic_cue or _AWARD_CONTEXT.search(text[: cue.start()])):
-        start, end = cue.end(), len(text)
-        counted = re.match(r"[^:;“”\"]{0,40}:\s*", text[start:])  # "… trao cho 4 địa phương: A …; B …"
-        start += counted.end() if counted else 0
-    else:
+    spans = [(f.start - sentence.span.start, f.end - sentence.span.start) for f in inside]
+    regions = _regions(text, list(_LIST_CUE.finditer(text)))
+    if not regions:
         verb = _LIST_VERB.search(text)
         if verb is None or not re.search(r"\s(?:và|cùng)\s", text[: verb.start()]):
             return []
         lead = re.match(r"^(?:[^,]{0,40},\s+)?", text[: verb.start()])
-        start, end = lead.end() if lead else 0, verb.start()
-    items = _items(text, start, end, [(f.start - sentence.span.start, f.end - sentence.span.start) for f in inside])
-    if len(items) < 2 and not (cue and cue.group(0).strip().startswith(("trao", "được trao", "gọi tên", "thuộc về"))):
-        return []
+        regions = [(lead.end() if lead else 0, verb.start(), False)]
+    items: list[tuple[int, int]] = []
+    for start, end, single in regions:
+        found = _items(text, start, end, spans)
+        if len(found) >= 2 or single:
+            items += found
     out: list[_Win] = []
     for a, b in items:
         winner = _item_winner(text, a, b, sentence.span.start, inside, base, key, projects)
         if winner:
             out.append(_Win(name, winner[0], winner[1], None))
+    return out
+
+
+def _regions(text: str, cues: list[re.Match[str]]) -> list[tuple[int, int, bool]]:
+    """Where each list of winners runs: from its cue to the clause of the next cue ("Giải Vàng được trao
+    cho A của X; Giải Bạc được trao cho B"); whether one winner alone is enough (a "trao cho" cue)."""
+    out: list[tuple[int, int, bool]] = []
+    for i, cue in enumerate(cues):
+        generic = cue.group(0).strip(" ,:").endswith(("gồm", "ghi nhận"))
+        if generic and not _AWARD_CONTEXT.search(text[: cue.start()]):
+            continue
+        start = cue.end()
+        counted = re.match(r"[^:;“”\"]{0,40}:\s*", text[start:])  # "… trao cho 4 địa phương: A …; B …"
+        start += counted.end() if counted else 0
+        end = len(text)
+        if i + 1 < len(cues):
+            cut = text.rfind(";", start, cues[i + 1].start())
+            end = cut if cut != -1 else cues[i + 1].start()
+        single = cue.group(0).strip().startswith(("trao", "được trao", "gọi tên", "thuộc về"))
+        out.append((start, end, single))
     return out
 
 
@@ -182,7 +199,7 @@ def _wins(sentence: Sentence, previous: Sentence | None, mentions: list[Found], 
         programme = next((p for p in programmes if p in after), None) or (programmes[0] if programmes else None)
         title = _TITLE.search(after)
         title_text = (title.group("title") or title.group("plain") or title.group("khen")).strip() if title else None
-        name = programme or title_text or last_programme
+        name = programme or last_programme or title_text
         if not name:
             continue
         if m.group(0) == "gọi tên":
@@ -204,7 +221,7 @@ def _quoted(text: str, at: int) -> bool:
 
 
 def _clause(text: str, at: int) -> tuple[int, int]:
-    starts = [m.end() for m in re.finditer(r";\s*|,\s+(?=\S)", text[:at])]
+    starts = [m.end() for m in re.finditer(r";\s*|:\s+|,\s+(?=\S)", text[:at])]
     end = re.search(r";|\.\s|$", text[at:])
     start = starts[-1] if starts else 0
     return start, at + (end.start() if end else len(text) - at)
@@ -216,6 +233,8 @@ def _subject(text: str, start: int, verb: int) -> tuple[str, int]:
     offset = start + (lead.end() if lead else 0)
     subject = _TAIL_ADVERBS.sub("", text[offset:verb].rstrip())
     subject = re.split(r"\s+do\s+", subject)[0]
+    if re.search(r"\s(?:và|cũng)$", subject):  # "Giải pháp X đang được … sử dụng và từng giành giải …"
+        subject = re.split(r"\s+(?:đang|đã|được|hiện|vừa|là)\s", subject)[0]
     return subject.strip(" ,"), offset
 
 
