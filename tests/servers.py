@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,11 +117,14 @@ def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> Non
         process.wait(timeout=timeout)
 
 
-def start(argv: Sequence[str], *, probe_url: str, log: Path) -> subprocess.Popen[bytes]:
+def start(
+    argv: Sequence[str], *, probe_url: str, log: Path, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start ``argv`` with its output in ``log`` and return once ``probe_url`` answers (stopped if it never does)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        process = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env={**os.environ, **env} if env else None)
     try:
         wait_until_answers(probe_url, process, log)
     except BaseException:
@@ -131,9 +134,11 @@ def start(argv: Sequence[str], *, probe_url: str, log: Path) -> subprocess.Popen
 
 
 @contextmanager
-def running(argv: Sequence[str], *, probe_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    argv: Sequence[str], *, probe_url: str, log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start ``argv``, wait until ``probe_url`` answers, and stop it on exit."""
-    process = start(argv, probe_url=probe_url, log=log)
+    process = start(argv, probe_url=probe_url, log=log, env=env)
     try:
         yield process
     finally:

@@ -15,6 +15,7 @@ input (3); its traceback is written beside the dataset for a bug report.
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import sys
 import textwrap
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from dtkg import __version__
 from dtkg.errors import DtkgError, UsageError
-from dtkg.settings import DEFAULT_BASE, ServeSettings, Settings, ShaclEngine
+from dtkg.settings import DEFAULT_BASE, ServeSettings, Settings, ShaclEngine, read_update_token
 
 if TYPE_CHECKING:
     from dtkg.ingest import Skipped
@@ -64,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sub(sub, name: str, help_text: str, example: str, more: str = "") -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+def _sub(sub, name: str, help_text: str, example: str, more: str = "", *, abbrev: bool = True) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
     return sub.add_parser(name, help=help_text, description=help_text, epilog=f"example:\n  {example}" + more,
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+                          formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=abbrev)
 
 
 def _build_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +104,8 @@ def _engine_option(p: argparse.ArgumentParser) -> None:
 
 def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
     p = _sub(sub, "serve", "Serve a dataset (or an Oxigraph store folder) as a read-only SPARQL 1.1 endpoint with linked data.",
-             "dtkg serve out/kg.nq --host 127.0.0.1 --port 8000")
+             "dtkg serve out/kg.nq --host 127.0.0.1 --port 8000",
+             abbrev=False)  # no --update-token abbreviating --update-token-file: a token is never an argument
     p.add_argument("source", type=Path, metavar="DATASET|STORE")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8000)
@@ -121,9 +123,22 @@ def _serve_parser(sub) -> None:  # type: ignore[no-untyped-def]
                         "for faster answers; larger ones are read from disk (default 200000; 0: always from disk)")
     p.add_argument("--page-size", type=int, default=10_000, metavar="N",
                    help="statements per page of a linked-data document; longer ones are paged (default 10000)")
+    p.add_argument("--update-token", nargs="?", action=_RefuseToken, help=argparse.SUPPRESS)
+    p.add_argument("--update-token-file", type=Path, default=None, metavar="FILE",
+                   help="accept writes (Graph Store PUT/POST/DELETE, SPARQL Update) from requests bearing the token "
+                        "on this file's first line (Authorization: Bearer TOKEN); the environment variable "
+                        "DTKG_UPDATE_TOKEN does the same. Without either, the server only reads")
     p.add_argument("--license", default=None, metavar="IRI",
                    help="the dataset's licence, for its VoID description at /.well-known/void (default: none given; "
                         "the description then says that each article belongs to its publisher)")
+
+
+class _RefuseToken(argparse.Action):
+    """``--update-token VALUE`` is refused without echoing the value: a command line is visible to every user."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        parser.error("an update token is never given on the command line, where every user of the machine can "
+                     "read it (fix: set DTKG_UPDATE_TOKEN in the environment, or use --update-token-file FILE)")
 
 
 def _port(text: str) -> int:
@@ -331,7 +346,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = ServeSettings(query_timeout=args.query_timeout, query_memory_mb=args.query_memory_mb,
                              max_request_bytes=args.max_request_bytes, query_workers=args.query_workers,
                              in_memory_up_to=args.in_memory_up_to,
-                             page_size=args.page_size, license=args.license)
+                             page_size=args.page_size, license=args.license,
+                             update_token=read_update_token(os.environ, args.update_token_file))
 
     def ready(url: str) -> None:
         print(f"dtkg: serving {args.source} at {url} (SPARQL at {url}sparql); Ctrl-C stops", file=sys.stderr, flush=True)

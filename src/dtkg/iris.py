@@ -83,6 +83,11 @@ def staging_graph(base: str, graph: str) -> str:
     return f"{base}graph/staging/{hashlib.sha256(graph.encode()).hexdigest()[:24]}"
 
 
+def posted_graph(base: str, key: str) -> str:
+    """A graph created by a Graph Store Protocol POST to the store itself (``key``: a fresh random id)."""
+    return f"{base}graph/posted/{key}"
+
+
 def default_graph_record(base: str) -> str:
     """The subject under which the publication graph records the dataset's default graph."""
     return f"{base}graph/default"

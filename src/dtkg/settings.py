@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 from dtkg.errors import UsageError
@@ -82,6 +83,7 @@ class ServeSettings:
     in_memory_up_to: int = 200_000
     page_size: int = 10_000
     license: str | None = None  # the dataset's licence IRI, for its VoID description
+    update_token: str | None = field(default=None, repr=False)  # writes allowed to requests bearing it
 
     def __post_init__(self) -> None:
         checks = (
@@ -97,3 +99,34 @@ class ServeSettings:
             if not ok:
                 option = str(rule).split()[0]
                 raise UsageError(f"{rule}, not {value}", fix=f"for example {option} {example}")
+        if self.update_token is not None:
+            check_token(self.update_token)
+
+
+TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=")
+TOKEN_FIX = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def check_token(token: str) -> None:
+    """A :class:`UsageError` (never showing the token) unless it is a usable bearer token: 16 or more
+    characters of the RFC 6750 token alphabet."""
+    if len(token) < 16:
+        raise UsageError(f"the update token must be at least 16 characters long, not {len(token)}", fix=TOKEN_FIX)
+    if not set(token) <= TOKEN_CHARACTERS:
+        raise UsageError("the update token may hold only letters, digits and - . _ ~ + / =", fix=TOKEN_FIX)
+
+
+def read_update_token(environ: Mapping[str, str], token_file: Path | None) -> str | None:
+    """The update token: the file's first line if a file is named, else ``DTKG_UPDATE_TOKEN``, else None."""
+    if token_file is not None:
+        try:
+            lines = token_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the update token file: {exc}", path=str(token_file),
+                             fix="give a readable file holding the token on its first line") from exc
+        token = lines[0].strip() if lines else ""
+        if not token:
+            raise UsageError("the update token file is empty", path=str(token_file), fix=TOKEN_FIX)
+        return token
+    token = environ.get("DTKG_UPDATE_TOKEN", "").strip()
+    return token or None

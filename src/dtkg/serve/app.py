@@ -35,7 +35,10 @@ from dtkg.serve.web.routes import Web
 from dtkg.serve.endpoint import sparql
 from dtkg.serve.engine import Engine, InProcessEngine, WorkerEngine
 from dtkg.serve.gsp import graph_store
+from dtkg.serve.updates import direct_write
 from dtkg.serve.void import ArtefactMaker, dump, void
+from dtkg.serve.writable import WritableWorkerEngine
+from dtkg.serve.writer import Writer, WriterConfig
 from dtkg.serve.linked import concept, resource
 from dtkg.serve.pages import ontology, style
 from dtkg.serve.pool import WorkerPool
@@ -63,12 +66,13 @@ def create_app(
     """
     site = Site(base_iri)
     settings = settings or ServeSettings()
+    engine = _engine(source, site, settings)
     service = Service(
-        engine=_engine(source, site, settings),
+        engine=engine,
         site=site,
         settings=settings,
         ontology_dir=ontology_dir or packaged_ontology_dir(),
-        artefacts=ArtefactMaker.for_source(source, base_iri=site.base_iri),
+        artefacts=ArtefactMaker.for_engine(engine, source, base_iri=site.base_iri),
     )
     pages = Web(service, report=report)
     routes = [
@@ -85,6 +89,8 @@ def create_app(
     ]
     if site.dereferenceable:
         routes.append(Route(site.data_path + "{rest:path}", _handler(service, resource), methods=["GET"]))
+        routes.append(Route(site.data_path + "{rest:path}", _handler(service, direct_write),
+                            methods=["PUT", "POST", "DELETE"]))  # Graph Store Protocol, direct identification
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -104,13 +110,20 @@ def create_app(
 
 def _engine(source: ox.Store | Path, site: Site, settings: ServeSettings) -> Engine:
     """Worker processes over a store folder; this process over a store object."""
+    writable = settings.update_token is not None
     if isinstance(source, ox.Store):
-        return InProcessEngine(source, site)
+        return InProcessEngine(source, site, writable=writable)
+    folder = Path(source).resolve()
     config = WorkerConfig(
-        store=str(Path(source).resolve()), base_iri=site.base_iri, memory_mb=settings.query_memory_mb,
+        store=str(folder), base_iri=site.base_iri, memory_mb=settings.query_memory_mb,
         parent_pid=os.getpid(), copy_up_to=settings.in_memory_up_to,
     )
     pool = WorkerPool(config, size=settings.query_workers)
+    if writable:  # one writer holds the store; the workers read snapshots of it (see dtkg.serve.writer)
+        writer = Writer(WriterConfig(store=str(folder), base_iri=site.base_iri, memory_mb=settings.query_memory_mb,
+                                     parent_pid=os.getpid()), timeout=settings.query_timeout)
+        return WritableWorkerEngine(pool, writer, primary=folder, timeout=settings.query_timeout,
+                                    memory_mb=settings.query_memory_mb)
     return WorkerEngine(pool, timeout=settings.query_timeout, memory_mb=settings.query_memory_mb)
 
 

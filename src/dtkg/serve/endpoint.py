@@ -15,6 +15,7 @@ from dtkg.serve.jobs import QueryJob
 from dtkg.serve.protocol import ProtocolError, parse_params, read_operation
 from dtkg.serve.responses import choose_for, represented, text
 from dtkg.serve.service import Service
+from dtkg.serve.updates import is_update, sparql_update
 from dtkg.serve.sparql import example_query, results_page
 
 SERVICE_DESCRIPTION = Path(__file__).resolve().parent / "service-description.ttl"
@@ -33,9 +34,10 @@ async def sparql(service: Service, request: Request) -> Response:
         if len(request.scope["query_string"]) > limit:
             raise ProtocolError(414, limits.too_large(limit).replace("request body", "request URL"))
         body = await read_body(request, limit=limit) if request.method == "POST" else b""
-        operation = read_operation(
-            request.method, parse_params(request.scope["query_string"]), request.headers.get("content-type"), body
-        )
+        params = parse_params(request.scope["query_string"])
+        if service.engine.writable and request.method == "POST" and is_update(params, request.headers.get("content-type"), body):
+            return await sparql_update(service, request, params, body)
+        operation = read_operation(request.method, params, request.headers.get("content-type"), body)
         if operation is None:
             return service_description(request)
     except ProtocolError as exc:

@@ -33,6 +33,7 @@ from dtkg.serve.pool import Busy, Worker, WorkerPool
 from dtkg.serve.responses import text
 from dtkg.serve.site import Site
 from dtkg.serve.worker import MEMORY_ERROR_EXIT
+from dtkg.serve.writes import WriteFailed, WriteJob, WriteResult, apply
 
 log = logging.getLogger("uvicorn.error")
 STREAM_AFTER = 1024 * 1024
@@ -49,7 +50,17 @@ class ClientGone(Exception):
 
 
 class Engine(ABC):
-    """Runs jobs and yields their answer: a :class:`Head`, then body chunks; :class:`JobFailed` if it cannot."""
+    """Runs jobs and yields their answer: a :class:`Head`, then body chunks; :class:`JobFailed` if it cannot.
+
+    An engine that can write (``writable``) also carries out write jobs (see :mod:`dtkg.serve.writes`).
+    """
+
+    writable = False
+    generation = 0  # how many writes were made since the start
+
+    async def write(self, job: WriteJob) -> WriteResult:
+        """Carry out a write job; :class:`JobFailed` if it cannot be (here: never, this engine only reads)."""
+        raise JobFailed(405, "this server only reads")
 
     async def start(self) -> None:
         """Get ready to run jobs (at application startup)."""
@@ -65,9 +76,24 @@ class Engine(ABC):
 class InProcessEngine(Engine):
     """Jobs on a thread of this process, over an in-memory (or any) pyoxigraph store; no time limit."""
 
-    def __init__(self, store: ox.Store, site: Site) -> None:
+    def __init__(self, store: ox.Store, site: Site, *, writable: bool = False) -> None:
         self.store = store
         self.site = site
+        self.writable = writable
+        self._writing: asyncio.Lock | None = None
+
+    async def write(self, job: WriteJob) -> WriteResult:
+        """Carry out a write job on the store, one at a time."""
+        if not self.writable:
+            return await super().write(job)
+        self._writing = self._writing or asyncio.Lock()
+        async with self._writing:
+            try:
+                result = await run_in_threadpool(apply, self.store, job, base_iri=self.site.base_iri)
+            except WriteFailed as exc:
+                raise JobFailed(exc.status, exc.message) from None
+            self.generation += 1
+            return result
 
     async def run(self, job: Job, *, gone: asyncio.Event | None = None) -> AsyncGenerator[Event, None]:
         collector, failure = await run_in_threadpool(self._collect, job)
@@ -95,6 +121,10 @@ class WorkerEngine(Engine):
         self.pool = pool
         self.timeout = timeout
         self.memory_mb = memory_mb
+
+    def reading_store(self) -> str:
+        """The store folder the query workers read now."""
+        return self.pool.config.store
 
     async def start(self) -> None:
         await self.pool.start()

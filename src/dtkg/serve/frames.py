@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 JOB, READY, FATAL, STARTED, HEAD, DATA, END, FAILED = b"J", b"R", b"X", b"S", b"H", b"D", b"E", b"F"
+OPEN = b"O"  # serving process → worker: read this store folder from now on (answered READY or FATAL)
 HEADER = struct.Struct(">cI")
 CHUNK = 64 * 1024
 

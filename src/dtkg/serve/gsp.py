@@ -1,4 +1,5 @@
-"""The ``/store`` route: the Graph Store HTTP Protocol (reads here; writes, with the update token, in updates)."""
+"""The ``/store`` route: the Graph Store HTTP Protocol (reads here; writes, with the update token, in
+:mod:`dtkg.serve.updates`)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ import sys
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 
 from dtkg.errors import ServeError
 from dtkg.serve import frames
@@ -34,9 +35,10 @@ class Busy(Exception):
 class Worker:
     """One worker process: send it a job, read its frames, kill it."""
 
-    def __init__(self, process: asyncio.subprocess.Process, number: int) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, number: int, store: str = "") -> None:
         self.process = process
         self.number = number
+        self.store = store  # the store folder it reads
         self.clean = True
         self.errors: deque[str] = deque(maxlen=20)
         self._stderr = asyncio.ensure_future(self._read_stderr())
@@ -49,7 +51,7 @@ class Worker:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             start_new_session=True, env={**os.environ, "MALLOC_ARENA_MAX": "2", "RUST_BACKTRACE": "0"},
         )
-        worker = cls(process, number)
+        worker = cls(process, number, config.store)
         try:
             frame = await asyncio.wait_for(worker.receive(), START_TIMEOUT)
         except asyncio.TimeoutError:
@@ -77,6 +79,20 @@ class Worker:
         assert self.process.stdin is not None
         self.process.stdin.write(frames.pack(frames.JOB, pickle.dumps(job)))
         await self.process.stdin.drain()
+
+    async def reopen(self, store: str) -> None:
+        """Make the (idle) worker read ``store`` from now on; a :class:`ServeError` if it cannot."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(frames.pack(frames.OPEN, store.encode()))
+        await self.process.stdin.drain()
+        try:
+            frame = await asyncio.wait_for(self.receive(), START_TIMEOUT)
+        except asyncio.TimeoutError:
+            frame = None
+        if frame is None or frame.kind != frames.READY:
+            reason = frame.payload.decode(errors="replace") if frame is not None else "no answer"
+            raise ServeError(f"a query worker could not open {store}: {reason}")
+        self.store = store
 
     async def receive(self) -> Frame | None:
         """The next frame, or None when the worker is gone."""
@@ -163,10 +179,18 @@ class WorkerPool:
                 worker = await asyncio.wait_for(self._idle.get(), max(remaining, 0.001))
             except asyncio.TimeoutError:
                 raise Busy() from None
-            if worker.alive:
+            if not worker.alive:
+                log.warning("query worker %d died while idle (exit %s); replacing it", worker.number, worker.process.returncode)
+                self._replace(worker)
+                continue
+            if worker.store == self.config.store:
                 break
-            log.warning("query worker %d died while idle (exit %s); replacing it", worker.number, worker.process.returncode)
-            self._replace(worker)
+            try:  # the data changed since this worker last read it: it reads the new state first
+                await worker.reopen(self.config.store)
+                break
+            except (ServeError, BrokenPipeError, ConnectionResetError) as exc:
+                log.warning("%s; replacing it", exc)
+                self._replace(worker)
         worker.clean = False
         try:
             yield worker
@@ -175,6 +199,14 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
             else:
                 self._replace(worker)
+
+    def switch(self, store: str) -> None:
+        """Read ``store`` from now on: every job leased after this runs on it (idle workers reopen when leased)."""
+        self.config = replace(self.config, store=store)
+
+    def stores_in_use(self) -> set[str]:
+        """The store folders that live workers have open."""
+        return {w.store for w in self._all if w.alive}
 
     def _add(self, worker: Worker) -> None:
         self._all.add(worker)

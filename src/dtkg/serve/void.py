@@ -30,6 +30,7 @@ from starlette.responses import FileResponse, Response
 import dtkg
 from dtkg.serve import artefacts, formats
 from dtkg.serve.artefacts import Artefacts
+from dtkg.serve.engine import Engine
 from dtkg.serve.formats import NotAcceptable
 from dtkg.serve.responses import choose_for, text
 from dtkg.serve.service import Service
@@ -76,18 +77,27 @@ class ArtefactMaker:
     _making: str | None = None
     failure: str | None = None
 
+    pinned: set[str] | None = None  # where to note the store folder being read, so that it is kept meanwhile
+
     @classmethod
-    def for_source(cls, source: Path | ox.Store, *, base_iri: str) -> "ArtefactMaker":
-        """The maker for a store folder (artefacts beside it) or an in-memory store (in a temporary folder)."""
+    def for_engine(cls, engine: Engine, source: Path | ox.Store, *, base_iri: str) -> "ArtefactMaker":
+        """The maker for what ``engine`` reads: an in-memory store (artefacts in a temporary folder) or a
+        store folder (artefacts beside ``source``, the store the server was given)."""
         if isinstance(source, ox.Store):
             memory = source
             root = Path(tempfile.mkdtemp(prefix="dtkg-void-"))
             started = artefacts.now()
-            return cls(state=lambda: (f"memory-{len(memory)}", memory), root=root, base_iri=base_iri,
-                       modified=lambda: started)
-        folder = Path(source)
-        return cls(state=lambda: (artefacts.version(folder), folder), root=artefacts.root_for(folder),
-                   base_iri=base_iri, modified=lambda: artefacts.modified_time(folder))
+            return cls(state=lambda: (f"memory-{engine.generation}", memory), root=root, base_iri=base_iri,
+                       modified=lambda: started if engine.generation == 0 else artefacts.now())
+        reading: Callable[[], str] = getattr(engine, "reading_store", lambda: str(source))
+
+        def state() -> State:
+            folder = Path(reading())
+            return artefacts.version(folder), folder
+
+        return cls(state=state, root=artefacts.root_for(Path(source)), base_iri=base_iri,
+                   modified=lambda: artefacts.modified_time(Path(reading())),
+                   pinned=getattr(engine, "pinned", None))
 
     def start(self) -> None:
         """Begin making the current state's artefacts, unless they exist or are being made."""
@@ -132,6 +142,15 @@ class ArtefactMaker:
             self._ready = made
 
     async def _in_process_of_its_own(self, key: str, folder: Path, modified: str) -> Artefacts | None:
+        if self.pinned is not None:
+            self.pinned.add(str(folder))
+        try:
+            return await self._run_process(key, folder, modified)
+        finally:
+            if self.pinned is not None:
+                self.pinned.discard(str(folder))
+
+    async def _run_process(self, key: str, folder: Path, modified: str) -> Artefacts | None:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "dtkg.serve.artefacts", str(folder), str(self.root), key, self.base_iri, modified,
             str(os.getpid()), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,

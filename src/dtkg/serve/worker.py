@@ -18,6 +18,7 @@ import resource
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import BinaryIO
 
@@ -110,10 +111,21 @@ def in_memory(disk: ox.Store, *, up_to: int) -> ox.Store:
     return copy if len(copy) <= up_to else disk
 
 
-def serve_jobs(store: ox.Store, site: Site, jobs: BinaryIO, out: BinaryIO) -> int:
-    """Carry out jobs until stdin closes; the exit code."""
+def serve_jobs(
+    store: ox.Store, site: Site, jobs: BinaryIO, out: BinaryIO, opener: Callable[[str], ox.Store] | None = None
+) -> int:
+    """Carry out jobs until stdin closes (an ``OPEN`` frame switches to another store folder); the exit code."""
     while (frame := frames.read_frame(jobs)) is not None:
         sink = FrameSink(out)
+        if frame.kind == frames.OPEN and opener is not None:
+            path = frame.payload.decode()
+            try:
+                store = opener(path)
+            except (OSError, ValueError) as exc:
+                sink.send(frames.FATAL, f"cannot open the store {path}: {exc}".encode())
+                return 2
+            sink.send(frames.READY)
+            continue
         sink.send(frames.STARTED)
         try:
             execute(store, site, pickle.loads(frame.payload), sink)
@@ -137,14 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the serving process decides when workers stop
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the frames
+
+    def opener(path: str) -> ox.Store:
+        return in_memory(ox.Store.read_only(path), up_to=config.copy_up_to)
+
     try:
-        store = in_memory(ox.Store.read_only(config.store), up_to=config.copy_up_to)
+        store = opener(config.store)
     except (OSError, ValueError) as exc:
         FrameSink(out).send(frames.FATAL, f"cannot open the store {config.store}: {exc}".encode())
         return 2
     cap_memory(config.memory_mb)
     FrameSink(out).send(frames.READY)
-    return serve_jobs(store, Site(config.base_iri), sys.stdin.buffer, out)
+    return serve_jobs(store, Site(config.base_iri), sys.stdin.buffer, out, opener)
 
 
 if __name__ == "__main__":
