@@ -68,6 +68,7 @@ class Article:
     captions: tuple[Span, ...] = ()  # photo captions and credits: in the text, never in a sentence
     dated: str | None = None  # the page's date as precisely as it gives it: YYYY-MM-DD, YYYY-MM or YYYY
     retrieval: Retrieval | None = None
+    notes: tuple[str, ...] = ()  # what reading had to change (sentences cut), for the build report
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset``."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dtkg import __version__, iris, resources
+from dtkg import __version__, iris, resources, windows
 from dtkg.cache import Cache
 from dtkg.errors import DtkgError, IngestError, OutputError, UsageError
 from dtkg.extract import Extractor
@@ -112,11 +112,12 @@ class _Worker:
 
     def _process(self, source: Source) -> ArticleResult:
         article = read(source, max_bytes=self.settings.max_article_bytes)
-        extractions = self.extractor.run(article)
+        extractions = windows.extract(self.extractor, article)
         quads = self.mapper.map(extractions, base=self.settings.base_iri, builder=self.builder)
         check = validate_article(quads, validator=self.validator) if self.validator is not None else None
         text = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS).decode("utf-8")
-        return ArticleResult(source.name, source.key, text, check)
+        notes = article.notes + tuple(note for x in extractions for note in x.notes)
+        return ArticleResult(source.name, source.key, text, check, notes=notes)
 
 
 _WORKER: _Worker | None = None

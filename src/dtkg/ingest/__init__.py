@@ -28,7 +28,7 @@ from dtkg.ingest.decode import decode
 from dtkg.ingest.html import read_html
 from dtkg.ingest.layout import Layout, analyse
 from dtkg.ingest.normalize import normalize_text
-from dtkg.ingest.sentences import split_sentences
+from dtkg.ingest.sentences import MAX_SENTENCE_CHARS, bounded_sentences
 from dtkg.ingest.warc import is_warc, scan
 from dtkg.model import Article, Retrieval, Span
 
@@ -422,13 +422,16 @@ def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layou
     title = source.meta.get("title") or (layout.title.of(text) if layout.title else None)
     author = source.meta.get("author") or (layout.byline.of(text) if layout.byline else None)
     related = tuple(_teaser_article(source, text, t, n) for n, t in enumerate(layout.teasers, start=1))
+    sentences, cut = bounded_sentences(text, regions)
+    notes = (f"{source.name}: {cut} sentence(s) over {MAX_SENTENCE_CHARS:,} characters cut at a space for "
+             "extraction (the text is kept whole)",) if cut else ()
     return Article(
         key=source.key,
         source=source.name,
         sha256=hashlib.sha256(raw).hexdigest(),
         encoding=encoding,
         text=text,
-        sentences=tuple(split_sentences(text, regions)),
+        sentences=tuple(sentences),
         title=title,
         author=_clean_author(author),
         published=layout.published,
@@ -439,6 +442,7 @@ def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layou
         retrieval=Retrieval(content_type=source.meta.get("content_type") or source.format.value,
                             fetched=source.meta.get("fetched"), archive=source.meta.get("archive"),
                             record=source.meta.get("record")),
+        notes=notes,
     )
 
 
@@ -454,7 +458,7 @@ def _teaser_article(source: Source, text: str, teaser, index: int) -> Article:  
         sha256=hashlib.sha256(own.encode()).hexdigest(),
         encoding="utf-8",
         text=own,
-        sentences=tuple(split_sentences(own, regions)),
+        sentences=tuple(bounded_sentences(own, regions)[0]),
         title=teaser.title.of(text),
         part_of=source.key,
     )
