@@ -15,6 +15,7 @@ a killed build left behind, and never those of a build still running.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import shutil
@@ -294,7 +295,7 @@ def _results(sources: list[Source], settings: Settings, cache: Cache[ArticleResu
     for source in sources:
         result = next(fresh) if source.name in waiting else cache.get(source)
         if result is None:  # an entry that vanished or does not load (garbage): build it here
-            local = local or _Worker(settings)
+            local = local or _local_worker(settings)
             result = local.process(source)
         if not result.cached:
             cache.put(source, result)
@@ -322,9 +323,20 @@ def _fresh(pending: list[Source], settings: Settings) -> Iterator[ArticleResult]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     else:
-        worker = _Worker(settings)
+        worker = _local_worker(settings)
         for source in pending:
             yield worker.process(source)
+
+
+def _local_worker(settings: Settings) -> _Worker:
+    """A worker in this process, kept for the next build with the same model settings (loading
+    the gazetteer, mappings and shapes costs seconds; a library caller may build many times)."""
+    return _kept_worker(replace(settings, workers=1, cache_dir=None, quiet=False))
+
+
+@functools.lru_cache(maxsize=2)
+def _kept_worker(settings: Settings) -> _Worker:
+    return _Worker(settings)
 
 
 def _finish(tmp: Path, output: Path, fmt: DatasetFormat, checks: "_Checks | None",
