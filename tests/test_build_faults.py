@@ -285,6 +285,29 @@ def test_any_exception_from_one_article_fails_that_article_only_and_is_logged_fo
     assert "IndexError: list index out of range" in capsys.readouterr().err  # --debug: the traceback on the terminal
 
 
+def test_when_a_bug_fails_every_input_nothing_is_written_and_the_tracebacks_are_kept(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from dtkg.extract import Extractor
+
+    def run(self: Extractor, article):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(Extractor, "run", run)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    out = tmp_path / "kg.nq"
+    code, _stdout, err = _run(capsys, EXAMPLES / A, "--output", out)
+    assert code == 2 and not out.exists()
+    lines = err.splitlines()
+    assert lines[0] == (f"dtkg: failed: {EXAMPLES / A}: dtkg failed on this input (ZeroDivisionError: division by zero); "
+                        "this is a bug in dtkg")
+    assert lines[1].startswith(f"dtkg: 1 input(s) hit a bug in dtkg; the tracebacks are in {tmp_path}/dtkg-bug-")
+    assert lines[2] == f"dtkg: error: kg.nq: no input could be built into an article (fix: see the reason given for each input)"
+    log = Path(lines[1].split("the tracebacks are in ")[1].split(":")[0])
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
+
+
 # ------------------------------------------------------------------ the output and the cache
 
 def test_an_output_path_that_is_a_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dtkg import __version__
-from dtkg.errors import DtkgError, UsageError
+from dtkg.errors import DtkgError, NothingBuiltError, UsageError
 from dtkg.settings import DEFAULT_BASE, ServeSettings, Settings, ShaclEngine, read_update_token
 
 if TYPE_CHECKING:
@@ -252,6 +252,15 @@ def _build(args: argparse.Namespace) -> int:
     bar = _progress(args.quiet)
     try:
         report = build(args.inputs, output=args.output, settings=settings, progress=bar.update if bar else None)
+    except NothingBuiltError as exc:
+        if exc.traces:
+            text = "".join(f"== {source}\n{trace}\n" for source, trace in exc.traces)
+            if args.debug:
+                sys.stderr.write(text)
+            log = _bug_log(text)
+            exc.details += (f"{len(exc.traces)} input(s) hit a bug in dtkg; the tracebacks are in {log}: "
+                            "please report it with those inputs",)
+        raise
     finally:
         if bar:
             bar.close()

@@ -30,6 +30,16 @@ class IngestError(DtkgError):
     """An input file cannot be read as an article."""
 
 
+class NothingBuiltError(IngestError):
+    """No input could be built: ``details`` says why for each; ``traces`` holds (input, traceback)
+    for those that hit a bug in dtkg, for a bug report."""
+
+    def __init__(self, message: str, *, path: str | None = None, fix: str | None = None,
+                 details: tuple[str, ...] = (), traces: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message, path=path, fix=fix, details=details)
+        self.traces = traces
+
+
 class ExtractError(DtkgError):
     """Extraction failed on an article."""
 

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from dtkg import __version__, iris, resources, windows
 from dtkg.cache import Cache
-from dtkg.errors import DtkgError, IngestError, OutputError, UsageError
+from dtkg.errors import DtkgError, NothingBuiltError, OutputError, UsageError
 from dtkg.extract import Extractor
 from dtkg.ingest import Discovery, Skipped, Source, discover, read, shown
 from dtkg.mapping import Mapper
@@ -207,9 +207,10 @@ def _write(sources: list[Source], output: Path, fmt: DatasetFormat, settings: Se
             if checks is not None:
                 checks.add_resolution(resolution)
         if not built:
-            raise IngestError("no input could be built into an article", path=output.name,
-                              fix="see the reason given for each input",
-                              details=tuple(r.error or r.source for r in failed))
+            raise NothingBuiltError("no input could be built into an article", path=output.name,
+                                    fix="see the reason given for each input",
+                                    details=tuple(f"failed: {r.error or r.source}" for r in failed),
+                                    traces=tuple((r.source, r.trace) for r in failed if r.trace))
         validation, report_path = _finish(tmp, output, fmt, checks, sources)
     finally:
         tmp.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -53,7 +54,8 @@ class Mapper:
 
     def map_records(self, records: list[Record], *, graph: str, meta_graph: str) -> list[ox.Quad]:
         store = ox.Store()
-        document = json.dumps({"@context": self.context, "@graph": records}, ensure_ascii=False)
+        long: dict[str, str] = {}
+        document = json.dumps({"@context": self.context, "@graph": _set_aside(records, long)}, ensure_ascii=False)
         try:
             store.load(document.encode("utf-8"), format=ox.RdfFormat.JSON_LD)
         except (SyntaxError, ValueError) as exc:
@@ -66,4 +68,30 @@ class Mapper:
             except (SyntaxError, OSError, RuntimeError) as exc:
                 raise MappingError(f"mapping query failed: {exc}", path=str(query.path)) from exc
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in result)  # type: ignore[union-attr]
-        return quads
+        return [_restored(q, long) for q in quads] if long else quads
+
+
+_LONG = 1 << 20  # characters: the JSON-LD parser holds one string in a bounded buffer (16 MiB of UTF-8)
+
+
+def _set_aside(value: Any, long: dict[str, str]) -> Any:
+    """``value`` with each string longer than :data:`_LONG` (an article's whole text) replaced by a
+    placeholder, kept in ``long``; the mappings pass such strings through unchanged."""
+    if isinstance(value, str) and len(value) > _LONG:
+        placeholder = f"\ue000dtkg-long-{len(long)}\ue000"
+        long[placeholder] = value
+        return placeholder
+    if isinstance(value, dict):
+        return {k: _set_aside(v, long) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_set_aside(v, long) for v in value]
+    return value
+
+
+def _restored(quad: ox.Quad, long: dict[str, str]) -> ox.Quad:
+    value = quad.object
+    if not isinstance(value, ox.Literal) or value.value not in long:
+        return quad
+    text = long[value.value]
+    literal = ox.Literal(text, language=value.language) if value.language else ox.Literal(text, datatype=value.datatype)
+    return ox.Quad(quad.subject, quad.predicate, literal, quad.graph_name)
