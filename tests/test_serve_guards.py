@@ -168,6 +168,24 @@ def test_a_body_over_the_limit_is_413(client: TestClient) -> None:
     assert fits.status_code == 200
 
 
+@pytest.mark.parametrize(("method", "path"), [("POST", "/reconcile"), ("PUT", "/store?default"), ("POST", "/sparql")])
+def test_every_route_has_the_body_limit(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, path, content=b"x" * 5000, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.text.startswith("the request body is larger than this endpoint's limit of 4096 bytes")
+    assert {name: response.headers.get(name) for name in SECURITY} == SECURITY
+
+
+def test_a_chunked_body_is_cut_at_the_limit(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"query=ASK%20%7B%7D%20%23"
+        for _ in range(10):
+            yield b"x" * 1000
+
+    response = client.post("/sparql", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+
+
 def test_a_url_over_the_limit_is_414(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": "ASK {} #" + "x" * 5000})
     assert response.status_code == 414

@@ -42,7 +42,7 @@ from dtkg.serve.writer import Writer, WriterConfig
 from dtkg.serve.linked import concept, resource
 from dtkg.serve.pages import ontology, style
 from dtkg.serve.pool import WorkerPool
-from dtkg.serve.responses import HeadersMiddleware
+from dtkg.serve.responses import HeadersMiddleware, SizeLimitMiddleware
 from dtkg.serve.service import Service, packaged_ontology_dir
 from dtkg.serve.site import Site
 from dtkg.serve.worker import WorkerConfig
@@ -104,7 +104,8 @@ def create_app(
             await service.engine.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
-    app.add_middleware(HeadersMiddleware)
+    app.add_middleware(SizeLimitMiddleware, limit=settings.max_request_bytes)
+    app.add_middleware(HeadersMiddleware)  # outermost: every answer gets the headers, a 413 too
     return app
 
 

@@ -28,12 +28,12 @@ SD_PREFIXES = {
 
 
 async def sparql(service: Service, request: Request) -> Response:
-    """The SPARQL 1.1 Protocol query operation; a bare GET gets the service description."""
-    limit = service.settings.max_request_bytes
+    """The SPARQL 1.1 Protocol query operation; a bare GET gets the service description.
+
+    (Request size limits are checked for every route by :class:`~dtkg.serve.responses.SizeLimitMiddleware`.)
+    """
     try:
-        if len(request.scope["query_string"]) > limit:
-            raise ProtocolError(414, limits.too_large(limit).replace("request body", "request URL"))
-        body = await read_body(request, limit=limit) if request.method == "POST" else b""
+        body = await request.body() if request.method == "POST" else b""
         params = parse_params(request.scope["query_string"])
         if service.engine.writable and request.method == "POST" and is_update(params, request.headers.get("content-type"), body):
             return await sparql_update(service, request, params, body)
@@ -41,17 +41,15 @@ async def sparql(service: Service, request: Request) -> Response:
         if operation is None:
             return service_description(request)
     except ProtocolError as exc:
-        response = text(exc.status, exc.message)
-        if exc.status == limits.TOO_LARGE_STATUS:
-            response.headers["Connection"] = "close"  # do not read the rest of the body
-        return response
+        return text(exc.status, exc.message)
     except NotAcceptable as exc:
         return text(406, str(exc))
     return JobResponse(service.engine, QueryJob(operation, accept=request.headers.get("accept")))
 
 
 async def read_body(request: Request, *, limit: int) -> bytes:
-    """The request body, or a 413 :class:`ProtocolError` as soon as it is known to exceed ``limit`` bytes."""
+    """The request body, or a 413 :class:`ProtocolError` as soon as it is known to exceed ``limit`` bytes
+    (the app's :class:`~dtkg.serve.responses.SizeLimitMiddleware` already holds every body to the server's limit)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise ProtocolError(limits.TOO_LARGE_STATUS, limits.too_large(limit))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dtkg.serve import formats
 from dtkg.serve.formats import Representation
+from dtkg.serve.limits import too_large
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 
@@ -106,3 +107,55 @@ def preflight() -> Response:
         "Access-Control-Max-Age": "86400",
     }
     return Response(status_code=204, headers=headers)
+
+
+class BodyTooLarge(Exception):
+    """The request body went over the limit while the app was reading it."""
+
+
+class SizeLimitMiddleware:
+    """Answers 413 to a request body over ``limit`` bytes (at once when Content-Length says so, else as soon as
+    the bytes read pass it, never reading the rest) and 414 to a URL query over ``limit``, on every route."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > self.limit:
+            await self.refuse(414, "request URL")(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self.refuse(413, "request body")(scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge()
+            return message
+
+        async def noting_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, noting_send)
+        except BodyTooLarge:
+            if not started:
+                await self.refuse(413, "request body")(scope, receive, send)
+
+    def refuse(self, status: int, what: str) -> Response:
+        """The answer to a request over the limit; the connection is closed, so the rest is never read."""
+        response = text(status, too_large(self.limit).replace("request body", what))
+        response.headers["Connection"] = "close"
+        return response
