@@ -78,7 +78,7 @@ def test_a_date_line_above_the_title_is_not_the_title() -> None:
 
 def test_byline_and_date_on_one_line() -> None:
     article = _read(f"{TITLE}\n\nHoàng Minh Tâm | 15/03/2021 10:30 GMT+7\n\n{AGREEMENT}\n")
-    assert (article.title, article.published, article.author) == (TITLE, "2021-03-15", None)
+    assert (article.title, article.published, article.author) == (TITLE, "2021-03-15", "Hoàng Minh Tâm")
     assert [s.text for s in article.sentences[1:]] == [AGREEMENT]
 
 
@@ -258,3 +258,132 @@ def test_a_see_also_heading_after_the_byline_keeps_the_byline() -> None:
     article = _read(f"{TITLE}\n\n{AGREEMENT}\n\nMinh Châu\n\nXem thêm:\n{RELATED_ONE}\n{RELATED_TWO}\n")
     assert article.author == "Minh Châu"
     assert [r.title for r in article.related] == [RELATED_ONE, RELATED_TWO]
+
+
+# ---------------------------------------------------------------- the headline, by evidence
+
+@pytest.mark.parametrize("header", [
+    "Báo Ven Biển điện tử\nThời sự | Kinh tế | Chuyển đổi số",
+    "Tạp chí Kỹ thuật số và Đời sống\nChuyển đổi số | Kinh tế số",
+    "BÁO VEN BIỂN\nThứ Năm, 06/03/2025 | 15:47:00\nChính trị - Xây dựng Đảng",
+    "Kinh tế | Đầu tư | Địa phương\nĐịa phương",
+    "Phỏng vấn",
+    "Truy cập nội dung luôn\nSỞ KHOA HỌC VÀ CÔNG NGHỆ\nTỈNH VEN BIỂN",
+    "Hotline: 0900 000 000\nNhân ái - Tin cậy - Kịp thời",
+])
+def test_the_headline_is_neither_the_site_nor_its_section(header: str) -> None:
+    article = _read(f"{header}\n\n{TITLE}\n\nThứ Ba, 06/05/2025 - 08:45\n\n{AGREEMENT}\n\n{SECOND}\n")
+    assert article.title == TITLE
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_the_headline_is_the_longest_headline_like_line_above_the_lede() -> None:
+    kicker = "Kỳ 2: Ven biển số"
+    article = _read(f"{kicker}\n{TITLE}\nKhoa học - Công nghệ - 2021-04-17 16:39:00\n\n{AGREEMENT}\n")
+    assert (article.title, article.published) == (TITLE, "2021-04-17")
+
+
+def test_a_line_printed_again_further_down_is_the_headline_before_a_longer_one() -> None:
+    slogan = "Tiếng nói của Đảng bộ, chính quyền và nhân dân vùng ven biển miền Trung"
+    text = f"{slogan}\n{TITLE}\n\n{AGREEMENT}\n\n{TITLE} - Ảnh 1.\n\n{SECOND}\n"
+    article = _read(text)
+    assert article.title == TITLE
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_a_headline_ending_in_a_quote_is_the_headline_and_its_writer_the_author() -> None:
+    title = 'Giám đốc Sở Ven Biển: "Dữ liệu phải tự đến với người dân"'
+    text = (f"Chuyển đổi số | Đời sống số | Phỏng vấn\nPhỏng vấn\n{title}\nMai Lan (thực hiện)\nMai Lan (thực hiện)\n"
+            f"05/08/2025 07:00 GMT+7\n\n{AGREEMENT}\n")
+    article = _read(text)
+    assert (article.title, article.author) == (title, "Mai Lan")
+    assert [s.text for s in article.sentences] == [title, AGREEMENT]
+
+
+def test_a_short_headline_alone_is_the_headline() -> None:
+    article = _read(f"Ven Biển số hóa\n\n{AGREEMENT}\n")
+    assert article.title == "Ven Biển số hóa"
+
+
+def test_a_section_label_alone_above_the_lede_is_no_headline() -> None:
+    article = _read(f"Chính trị - Xây dựng Đảng\n\n{AGREEMENT}\n\n{SECOND}\n")
+    assert article.title is None
+    assert [s.text for s in article.sentences] == [AGREEMENT, SECOND]
+
+
+def test_a_first_line_ended_by_a_full_stop_is_the_headline_unless_it_opens_like_a_lede() -> None:
+    headline = "Viettel sẽ đồng hành cùng tỉnh Lào Cai hoàn thành chuyển đổi số vào năm 2030."
+    assert _read(f"{headline}\n\n{AGREEMENT}\n").title == headline
+    lede = "(TBS) - Ngày 18/12, tỉnh Lào Cai và Viettel ký thỏa thuận hợp tác."
+    assert _read(f"{lede}\n\n{SECOND}\n").title is None
+
+
+def test_the_title_the_metadata_gives_is_the_headline_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dtkg.ingest import discover
+    body = f"Một dòng rất dài ở đầu thân bài nhưng không phải tiêu đề của bản tin này\\n\\n{AGREEMENT}"
+    (tmp_path / "feed.jsonl").write_text(
+        '{"id": "a1", "title": "Lào Cai số hóa", "body": "' + body + '"}\n', encoding="utf-8")
+    [source] = discover([tmp_path]).sources
+    article = read(source, max_bytes=10**6)
+    assert article.title == "Lào Cai số hóa"
+    assert article.sentences[0].text == "Lào Cai số hóa" and article.sentences[0].paragraph == 0
+
+
+# ---------------------------------------------------------------- the author, by evidence
+
+@pytest.mark.parametrize("footer, author", [
+    ("Hoàng Hà\nTheo Báo Ven Biển", "Hoàng Hà"),
+    ("Theo Báo Ven Biển", "Báo Ven Biển"),
+    ("(Nguồn: Cổng TTĐT tỉnh Ven Biển)", "Cổng TTĐT tỉnh Ven Biển"),
+    ("Bài và ảnh: Lê Hà My", "Lê Hà My"),
+    ("Bài: Lò Văn Sinh - Ảnh: Đinh Mai", "Lò Văn Sinh"),
+    ("MINH HIẾU", "Minh Hiếu"),
+    ("QUANG VINH", "Quang Vinh"),
+    ("Tr.Khánh", "Tr.Khánh"),
+    ("Lê Khánh từ Tokyo", "Lê Khánh"),
+    ("HÀ KIÊN\n\nBình luận\n\nVui lòng nhập tiếng việt có dấu\n\nThống kê truy cập\nĐang online 2721", "Hà Kiên"),
+])
+def test_the_signature_under_the_body_gives_the_author(footer: str, author: str) -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\n{SECOND}\n\n{footer}\n")
+    assert article.author == author
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_a_writer_under_the_title_comes_before_the_source_under_the_body() -> None:
+    article = _read(f"{TITLE}\nLê Khánh\n\n{AGREEMENT}\n\n{SECOND}\n\nTheo Báo Ven Biển\n")
+    assert article.author == "Lê Khánh"
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, SECOND]
+
+
+def test_a_writer_with_a_degree_and_an_affiliation_under_the_title() -> None:
+    article = _read(f"Góc nhìn\n{TITLE}\nTS. Lò Văn Sinh\nViện Nghiên cứu Số\nCập nhật 06:30 | 28/09/2025\n\n{AGREEMENT}\n")
+    assert (article.title, article.author, article.published) == (TITLE, "Lò Văn Sinh", "2025-09-28")
+
+
+def test_a_name_printed_with_the_date_is_the_author_when_nothing_signs_the_body() -> None:
+    text = f"{TITLE}\n\nThanh Vân (Viettel Ven Biển) đã đăng lúc 18:49 - 24.02.2025\n\n{AGREEMENT}\n"
+    article = _read(text)
+    assert (article.author, article.published) == ("Thanh Vân (Viettel Ven Biển)", "2025-02-24")
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+@pytest.mark.parametrize("last", ["Hội nghị kết thúc tốt đẹp.", "Theo kế hoạch, tỉnh hoàn thành trong năm 2025.",
+                                  "Nguồn vốn được bố trí từ ngân sách tỉnh."])
+def test_a_short_last_sentence_is_no_signature(last: str) -> None:
+    article = _read(f"{TITLE}\n\n{AGREEMENT}\n\n{last}\n")
+    assert article.author is None
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT, last]
+
+
+@pytest.mark.parametrize("line", ["Theo dõi Báo Ven Biển trên", "* Email: toasoan@venbien.example *Tòa soạn: 0900 000 000"])
+def test_follow_and_contact_lines_are_furniture_not_bylines(line: str) -> None:
+    article = _read(f"{TITLE}\n{line}\n\n{AGREEMENT}\n")
+    assert (article.title, article.author) == (TITLE, None)
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+@pytest.mark.parametrize("line", ["09:00 | 10/10/2022 | SỐ HÓA", "Khoa học - Công nghệ - 2021-04-17 16:39:00"])
+def test_a_date_printed_with_its_section_is_a_date_line(line: str) -> None:
+    article = _read(f"{TITLE}\n{line}\n\n{AGREEMENT}\n")
+    assert article.title == TITLE and article.published is not None and article.author is None
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]

@@ -394,13 +394,13 @@ def read(source: Source, *, max_bytes: int) -> Article:
         page = read_html(raw, name=source.name, url=source.meta.get("url"))
         source = replace(source, meta={**page.meta(), **source.meta})
         text, encoding = normalize_text(page.text), page.encoding
-        layout = analyse(text, published=_iso(source.meta.get("published")),
+        layout = analyse(text, title=source.meta.get("title"), published=_iso(source.meta.get("published")),
                          captions=frozenset(normalize_text(c) for c in page.captions),
                          related=frozenset(normalize_text(r) for r in page.related))
     else:
         decoded = decode(raw, name=source.name)
         text, encoding = normalize_text(decoded.text), decoded.encoding
-        layout = analyse(text, published=_iso(source.meta.get("published")))
+        layout = analyse(text, title=source.meta.get("title"), published=_iso(source.meta.get("published")))
     if not layout.paragraphs and layout.title is None:
         raise IngestError("no article text found (only template lines or a byline)", path=source.name,
                           fix="check that the file holds the article body")
@@ -420,7 +420,7 @@ def _iso(value: str | None) -> str | None:
 def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layout) -> Article:
     regions = ([layout.title] if layout.title else []) + list(layout.paragraphs)
     title = source.meta.get("title") or (layout.title.of(text) if layout.title else None)
-    author = source.meta.get("author") or (layout.byline.of(text) if layout.byline else None)
+    author = source.meta.get("author") or layout.author
     related = tuple(_teaser_article(source, text, t, n) for n, t in enumerate(layout.teasers, start=1))
     sentences, cut = bounded_sentences(text, regions)
     notes = (f"{source.name}: {cut} sentence(s) over {MAX_SENTENCE_CHARS:,} characters cut at a space for "
@@ -433,7 +433,7 @@ def _article(source: Source, raw: bytes, encoding: str, text: str, layout: Layou
         text=text,
         sentences=tuple(sentences),
         title=title,
-        author=_clean_author(author),
+        author=author,
         published=layout.published,
         url=source.meta.get("url"),
         related=related,
@@ -462,17 +462,6 @@ def _teaser_article(source: Source, text: str, teaser, index: int) -> Article:  
         title=teaser.title.of(text),
         part_of=source.key,
     )
-
-
-def _clean_author(author: str | None) -> str | None:
-    if not author:
-        return None
-    for prefix in ("Theo ", "Nguồn: ", "Nguồn "):
-        if author.startswith(prefix):
-            return author[len(prefix):].strip() or None
-    if author.isupper() and " " in author and not author.isascii():
-        return " ".join(w.capitalize() for w in author.split(" "))  # "TUẤN ANH" → "Tuấn Anh"
-    return author
 
 
 def iter_articles(sources: list[Source], *, max_bytes: int) -> Iterator[Article | IngestError]:

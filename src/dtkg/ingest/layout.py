@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from dtkg.ingest import vocabulary as vocab
 from dtkg.ingest.dates import PageDate, crawl_stamp, leading_date, page_date
+from dtkg.ingest.header import (author_name, headline_like, is_credit, is_source, lede_like, looks_like_byline, names_office,
+                                names_outlet, names_person, names_section, opens_with_agency)
 from dtkg.model import Span
 
 _TEMPLATE = re.compile(r"^\s*(?:\{[^{}\n]{1,40}\}|\[[a-z_]{1,40}\]|%[a-z_]{1,40}%|\$\{[^}]{1,40}\})\s*$")
-_SOURCE_LINE = re.compile(r"^(?:Theo|Nguồn)\s*:?\s+\S.{0,60}$", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ]*\.?$")
-_BYLINE_TAIL = re.compile(r"\s*(?:\([^)]{1,30}\)|-\s*\S.{0,30})$")
+_SIGNED_AT = re.compile(r"\s+(?:đã\s+)?(?:đăng|viết|gửi|cập nhật)\b.*$|\s+\d{1,2}:\d{2}$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[|>»›/•·:,\-–—()\[\]]+")
 _CUES = "|".join(sorted((re.escape(c) for c in vocab.CAPTION_CUES), key=len, reverse=True))
 _CAPTION_START = re.compile(rf"^[(\[]?\s*(?:{_CUES})\s*(?:\d+\s*)?(?::|\.\s*$|\)|$)", re.IGNORECASE)
@@ -34,6 +34,9 @@ _TAGS = re.compile(r"^\s*(?:" + "|".join(re.escape(t) for t in vocab.TAG_LABELS)
 _COMMENTS = re.compile(
     r"^\s*(?:" + "|".join(re.escape(t) for t in vocab.COMMENT_HEADINGS) + r")\s*(?:\(\s*\d+\s*\))?\s*:?\s*$", re.IGNORECASE
 )
+_CONTACT = re.compile(r"^\W*(?:" + "|".join(re.escape(c) for c in vocab.CONTACT_LABELS) + r")\s*:", re.IGNORECASE)
+_FOLLOW = re.compile(r"^\s*(?:" + "|".join(vocab.FOLLOW_CUES) + r")\s+\S.{0,40}\s(?:trên|on)(?:\s+[\w.]+){0,3}\s*:?\s*$",
+                     re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-–•*+▪►▸»]|>>)\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”]\s*$")
 _MENU_SPLIT = re.compile(r"\s+[>»›|/]\s+|\s*[>»›|]\s*(?=\S)|\s{2,}")
@@ -58,6 +61,7 @@ class Layout:
     date_line: Span | None
     paragraphs: tuple[Span, ...]
     byline: Span | None
+    author: str | None = None  # the byline's name: "Theo Báo X" → "Báo X", "TRẦN AN" → "Trần An"
     teasers: tuple[Teaser, ...] = field(default=())
     noise: tuple[Span, ...] = field(default=())
     captions: tuple[Span, ...] = field(default=())
@@ -92,6 +96,7 @@ class _Page:
     captions: list[Span] = field(default_factory=list)
     teasers: list[Teaser] = field(default_factory=list)
     dates: list[tuple[Span, PageDate]] = field(default_factory=list)
+    signed: list[Span] = field(default_factory=list)  # bylines' names printed with the date
 
     def line(self, span: Span) -> str:
         return span.of(self.text)
@@ -99,7 +104,8 @@ class _Page:
 
 def analyse(text: str, *, title: str | None = None, published: str | None = None,
             captions: frozenset[str] = frozenset(), related: frozenset[str] = frozenset()) -> Layout:
-    """Find the page's parts. ``title``/``published`` from metadata take precedence; ``captions`` and
+    """Find the page's parts. ``title`` is the title metadata gives (the header line printing it is the
+    title); ``published`` from metadata takes precedence over the page's date; ``captions`` and
     ``related`` are lines the page's markup marks as photo captions and related-article links."""
     page = _Page(text, lines_of(text))
     stamp = _crawl_stamp(page)
@@ -111,12 +117,10 @@ def analyse(text: str, *, title: str | None = None, published: str | None = None
     teaser_at = _teaser_start(text, lines)
     body, tail = lines[:teaser_at], lines[teaser_at:]
     page.teasers += _teasers(text, tail)
-    title_span = None
-    if title is None:
-        title_span, body = _title(page, body)
+    title_span, body = _title(page, body, title)
     if title_span is not None:
         body = _drop_repeats(page, body, title_span)
-    body, byline = _byline(page, body, title_span)
+    body, byline, author = _byline(page, body)
     body = _doubled_captions(page, body)
     chosen = _chosen_date(page.dates)
     dated = published or (chosen[1].value if chosen else None) or (stamp.value if stamp else None)
@@ -126,7 +130,7 @@ def analyse(text: str, *, title: str | None = None, published: str | None = None
         published = lead.iso
     return Layout(
         title=title_span, published=published, date_line=chosen[0] if chosen else None, paragraphs=tuple(body),
-        byline=byline, teasers=tuple(sorted(page.teasers, key=lambda t: t.region.start)),
+        byline=byline, author=author, teasers=tuple(sorted(page.teasers, key=lambda t: t.region.start)),
         noise=tuple(sorted(page.noise, key=lambda s: s.start)), captions=tuple(page.captions),
         dated=dated or published,
     )
@@ -150,18 +154,24 @@ def _crawl_stamp(page: _Page) -> PageDate | None:
 
 
 def _furniture(page: _Page) -> None:
-    """Template placeholders, menus and breadcrumbs, share bars, tag lines and comment headings."""
+    """Template placeholders, menus and breadcrumbs, share bars, tag lines, comment headings and the
+    site's contact and follow-us lines."""
     kept = []
     for span in page.lines:
         line = page.line(span)
         heading = _RELATED.match(line)
         if heading and not heading.group("rest"):
             kept.append(span)  # a related-article box's heading: its items follow
-        elif _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line):
+        elif _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line) or _site_tool(line):
             page.noise.append(span)
         else:
             kept.append(span)
     page.lines = kept
+
+
+def _site_tool(line: str) -> bool:
+    """A site's contact line ("Hotline: …") or an invitation to follow it ("Theo dõi Báo X trên")."""
+    return len(line) <= 160 and bool(_CONTACT.match(line) or _FOLLOW.match(line))
 
 
 def _words(line: str) -> list[str]:
@@ -271,8 +281,8 @@ def _captions(page: _Page, marked: frozenset[str]) -> None:
 
 
 def _is_caption(line: str) -> bool:
-    if len(line) > 400:
-        return False
+    if len(line) > 400 or is_credit(line):
+        return False  # "Bài và ảnh: …" credits the writer: a byline
     if _CAPTION_START.match(line) and not re.match(r"^\s*(?:ảnh\s+hưởng|ảnh\s+chụp\s+màn)", line, re.IGNORECASE):
         return True
     return bool(_CAPTION_END.search(line) or _CAPTION_NUMBER.search(line) or _CAPTION_PAREN.search(line))
@@ -293,29 +303,39 @@ def _caption_above_credit(line: str) -> bool:
 # ---------------------------------------------------------------- date lines
 
 def _date_lines(page: _Page) -> None:
-    """Lines that are only the page's date (or a byline and the date): noise, their date kept."""
+    """Lines that are only the page's date (or a byline or section and the date): noise, their date
+    kept, and the name of a byline printed with the date."""
     kept: list[Span] = []
     for n, span in enumerate(page.lines):
-        found = page_date(page.line(span))
+        line = page.line(span)
+        found, signed = page_date(line), None
         if found is None and (n < _HEADER_LINES or n >= len(page.lines) - _FOOTER_LINES):
-            found = _byline_and_date(page.line(span))
+            found, signed = _labelled_date(line)
         if found is not None:
             page.dates.append((span, found))
             page.noise.append(span)
+            if signed:
+                page.signed.append(Span(span.start, span.start + signed))
         else:
             kept.append(span)
     page.lines = kept
 
 
-def _byline_and_date(line: str) -> PageDate | None:
-    """"Nguyễn Phúc | 29/10/2025 15:11 GMT+7", "Thứ năm - 08/04/2021 05:04": a short line ending in a date."""
+def _labelled_date(line: str) -> tuple[PageDate | None, int | None]:
+    """A short line of a date and a label: "Nguyễn Phúc | 29/10/2025 15:11 GMT+7" (the end of the
+    byline's name is returned too), "Khoa học - Công nghệ - 2021-04-17 16:39", "09:00 | 10/10/2022 | SỐ HÓA"."""
     if len(line) > 160:
-        return None
+        return None, None
     for m in _DATE_SPLIT.finditer(line):
-        found = page_date(line[m.end():])
-        if found is not None and len(line[: m.start()]) <= 100 and not _SENTENCE_END.search(line[: m.start()]):
-            return found
-    return None
+        before, after = line[: m.start()], line[m.end():]
+        found = page_date(after)
+        if found is not None and len(before) <= 100 and not _SENTENCE_END.search(before):
+            name = _SIGNED_AT.sub("", before).strip()
+            return found, (len(name) if name and names_person(name) and not page_date(name) else None)
+        found = page_date(before)
+        if found is not None and len(after.split()) <= 5 and not re.search(r"\d|[.!?]\s*$", after):
+            return found, None
+    return None, None
 
 
 def _chosen_date(dates: list[tuple[Span, PageDate]]) -> tuple[Span, PageDate] | None:
@@ -326,39 +346,66 @@ def _chosen_date(dates: list[tuple[Span, PageDate]]) -> tuple[Span, PageDate] | 
     return dates[0] if dates else None
 
 
-# ---------------------------------------------------------------- title, byline, teasers under the body
+# ---------------------------------------------------------------- title
 
-def _title(page: _Page, body: list[Span]) -> tuple[Span | None, list[Span]]:
-    """The headline: the first line, unless it is a masthead (the site's name in capitals, a
-    name-like line) with a headline among the next header lines; mastheads are noise."""
-    if not body:
+def _title(page: _Page, body: list[Span], known: str | None) -> tuple[Span | None, list[Span]]:
+    """The headline, by evidence, among the header lines above the lede: the line printing the title
+    the metadata gives; else the longest line that could be a headline (one printed again further
+    down first); else the first header line naming neither the site, a category nor a writer. The
+    header lines above it are page furniture, and so are site names and section labels below it."""
+    header = _header(page, body)
+    chosen = _known_title(page, body[:header], known)
+    if chosen is None:
+        candidates = [n for n in range(header) if headline_like(page.line(body[n]))]
+        chosen = max(candidates, key=lambda n: (_printed_again(page, body[n]), len(page.line(body[n]))), default=None)
+    if chosen is None:
+        chosen = next((n for n in range(header) if _plain_header_line(page.line(body[n]))), None)
+    if chosen is None and header == 0 and len(body) > 1 and _sentence_title(page.line(body[0])):
+        chosen = 0
+    if chosen is None:
         return None, body
-    first = page.line(body[0])
-    if not (_is_masthead(first) or _looks_like_byline(first)) and len(first) <= 300:
-        return body[0], body[1:]
-    for n, span in enumerate(body[1:4], start=1):
+    page.noise.extend(body[:chosen])
+    rest = []
+    for n, span in enumerate(body[chosen + 1:], start=chosen + 1):
         line = page.line(span)
-        if _is_prose(line) and _ends_like_sentence(line):
-            break
-        if _title_candidate(line):
-            page.noise.extend(s for s in body[:n])
-            return span, body[n + 1:]
-    return (body[0], body[1:]) if _looks_like_title(first) else (None, body)
+        if n < header and not looks_like_byline(line) and (names_outlet(line) or names_section(line)):
+            page.noise.append(span)
+        else:
+            rest.append(span)
+    return body[chosen], rest
 
 
-def _ends_like_sentence(line: str) -> bool:
-    return bool(re.search(r"[.:;]\s*$", line))
+def _sentence_title(line: str) -> bool:
+    """A first line ended like a sentence that is still the headline: short, and not opened like a
+    lede (a dateline "Ngày 18/12, …" or an agency's mark "(TTXVN) - …")."""
+    return len(line) <= 200 and not leading_date(line) and not opens_with_agency(line) and not looks_like_byline(line)
 
 
-def _is_masthead(line: str) -> bool:
-    """A site's name or section strip in capitals: "BÁO PHÚ THỌ ĐIỆN TỬ", "ĐẠI HỌC X - TIN TỨC"."""
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and len(line.split()) <= 10
+def _header(page: _Page, body: list[Span]) -> int:
+    """How many lines stand above the lede (the first line that reads as body text)."""
+    for n, span in enumerate(body[:_HEADER_LINES]):
+        if lede_like(page.line(span)):
+            return n
+    return min(len(body), _HEADER_LINES)
 
 
-def _title_candidate(line: str) -> bool:
-    return (3 <= len(line.split()) and len(line) <= 300 and not _ends_like_sentence(line)
-            and not _is_masthead(line) and not _looks_like_byline(line))
+def _known_title(page: _Page, header: list[Span], known: str | None) -> int | None:
+    wanted = " ".join(known.split()) if known else None
+    return next((n for n, span in enumerate(header) if " ".join(page.line(span).split()) == wanted), None)
+
+
+def _printed_again(page: _Page, span: Span) -> bool:
+    """The line's text stands elsewhere on the page too (an image's alt text, a caption, a breadcrumb)."""
+    line = page.line(span)
+    return page.text.find(line) != span.start or page.text.find(line, span.end) >= 0
+
+
+def _plain_header_line(line: str) -> bool:
+    """A header line that may be a short headline: not a byline, site name or section label, or a
+    headline printed in capitals."""
+    if looks_like_byline(line) or len(line) > 300 or names_section(line):
+        return False
+    return not names_outlet(line) or len(line.split()) >= 6
 
 
 def _drop_repeats(page: _Page, body: list[Span], title: Span) -> list[Span]:
@@ -372,35 +419,57 @@ def _drop_repeats(page: _Page, body: list[Span], title: Span) -> list[Span]:
     return kept
 
 
-def _byline(page: _Page, body: list[Span], title: Span | None) -> tuple[list[Span], Span | None]:
-    """The author: the last line when it is a byline, else a byline in the page's header."""
-    byline = None
-    if body and (_looks_like_byline(page.line(body[-1])) or len(body) > 1 and _is_signature(page, body[-1], body[-2])):
+# ---------------------------------------------------------------- byline
+
+def _byline(page: _Page, body: list[Span]) -> tuple[list[Span], Span | None, str | None]:
+    """The author: a person, office or credit signing under the body; else a byline under the
+    title; else the name printed with the date; else the source ("Theo …") under the body or the
+    title. Every byline line found is furniture; the chosen one is returned with the author's name."""
+    found: list[tuple[int, Span]] = []
+    body = _bottom_bylines(page, body, found)
+    body = _top_bylines(page, body, found)
+    found += [(2, span) for span in page.signed]
+    if not found:
+        return body, None, None
+    _, span = min(found, key=lambda f: f[0])
+    return body, span, author_name(page.line(span))
+
+
+def _bottom_bylines(page: _Page, body: list[Span], found: list[tuple[int, Span]]) -> list[Span]:
+    """The signature under the body: "Minh Châu", "Phòng Truyền thông - ĐHVC", "Bài và ảnh: …", a
+    name printed twice, a name over its source ("Hoàng Hà" / "Theo Báo Vùng Cao")."""
+    if len(body) > 1 and is_source(page.line(body[-1])) and names_person(page.line(body[-2])):
+        source = body[-1]
+        page.noise.append(source)
+        found.append((3, source))
+        body = body[:-1]
+    if body and (looks_like_byline(page.line(body[-1])) or len(body) > 1 and _is_signature(page, body[-1], body[-2])):
         byline, body = body[-1], body[:-1]
+        found.append((3 if is_source(page.line(byline)) else 0, byline))
         while body and page.line(body[-1]) == page.line(byline):
             page.noise.append(body.pop())
+    return body
+
+
+def _top_bylines(page: _Page, body: list[Span], found: list[tuple[int, Span]]) -> list[Span]:
+    """A byline among the first lines, above the body's prose: "Lê Minh Hằng" (printed once or
+    twice), "TS. Lê Văn Tâm", "Theo Báo Vùng Cao"."""
     for n, span in enumerate(body[:4]):
         line = page.line(span)
-        if _is_prose(line):
+        if _is_prose(line) and not looks_like_byline(line):
             break
-        if _looks_like_byline(line) and (byline is None or page.line(byline) == line):
-            byline = byline or span
-            page.noise.extend(s for s in body[n:n + 3] if s is not span and page.line(s) == line)
-            body = [s for s in body if s is not span and not (s in page.noise)]
-            break
-    return body, byline
+        if looks_like_byline(line):
+            found.append((4 if is_source(line) else 1, span))
+            twins = [s for s in body[n + 1:n + 3] if page.line(s) == line]
+            page.noise.extend(twins)
+            return [s for s in body if s is not span and s not in twins]
+    return body
 
 
 def _is_signature(page: _Page, last: Span, before: Span) -> bool:
     """The last line after prose, short and named like an office: "Phòng Truyền thông - ĐHTN"."""
     line = page.line(last)
-    core = _BYLINE_TAIL.sub("", line).strip()
-    words = core.split()
-    if not (core[:1].isupper() and 1 <= len(words) <= 10 and len(line) <= 60) or any(c.isdigit() for c in line):
-        return False
-    if re.search(r"[.:;,?!\"”]\s*$", line) or not _is_prose(page.line(before)):
-        return False
-    return sum(w[:1].isupper() for w in words) * 5 >= len(words) * 2
+    return names_office(line) and not re.search(r"[.:;,?!\"”]\s*$", line) and _is_prose(page.line(before))
 
 
 def _is_prose(line: str) -> bool:
@@ -413,7 +482,7 @@ def _teaser_start(text: str, lines: list[Span]) -> int:
     most one lede. A byline printed twice is not one."""
     for i in range(1, len(lines) - 1):
         a, b = lines[i].of(text), lines[i + 1].of(text)
-        if (a == b and len(a) < 300 and not _looks_like_byline(a) and _teaser_block(text, lines[i:])
+        if (a == b and len(a) < 300 and not looks_like_byline(a) and _teaser_block(text, lines[i:])
                 and any(_is_prose(s.of(text)) for s in lines[:i])):
             return i
     return len(lines)
@@ -458,19 +527,3 @@ def _teasers(text: str, lines: list[Span]) -> list[Teaser]:
         teasers.append(Teaser(title, lede, Span(title.start, end)))
         i = j
     return teasers
-
-
-def _looks_like_title(line: str) -> bool:
-    return len(line) <= 300 and not _looks_like_byline(line)
-
-
-def _looks_like_byline(line: str) -> bool:
-    """A short line of capitalised words: "Nguyễn Thái", "Minh Anh (TTXVN)", "Theo VnExpress"."""
-    if _SOURCE_LINE.match(line):
-        return True
-    core = _BYLINE_TAIL.sub("", line).strip()
-    words = re.split(r"\s+|\s*[-–,]\s*", core)
-    words = [w for w in words if w]
-    if not 1 <= len(words) <= 8 or len(line) > 60 or line.endswith((".", ":", "?", "!")):
-        return False
-    return all(_NAME_WORD.match(w) for w in words)

@@ -14,6 +14,9 @@ trang chủ|tin tức|thời sự|chính trị|xã hội|kinh tế|kinh doanh|t�
 |tòa soạn|giới thiệu|liên hệ|quảng cáo|rss|english|tiếng anh|bạn cần biết|tiện ích|thời tiết|lịch vạn niên|tra cứu
 |chính phủ|chính phủ số|hoạt động|hoạt động của lãnh đạo|tin hoạt động|tin địa phương|tin trong nước|tin quốc tế|sự kiện
 |chuyên đề|toàn cảnh|góc độc giả|tuyển dụng|xem thêm|tất cả|menu|đăng nhập|đăng ký|đăng xuất|tìm kiếm|home
+|phỏng vấn|đối thoại|diễn đàn|phóng sự|điều tra|xây dựng đảng|lý luận|xã luận|bình luận - phê phán|nghiên cứu - trao đổi
+|trao đổi|kinh tế số|xã hội số|đời sống số|doanh nghiệp số|an toàn thông tin|cải cách hành chính|chỉ đạo điều hành
+|hoạt động ngành|đầu tư|nông nghiệp|nông thôn|môi trường|giao thông|vận tải|hợp tác|kinh tế - xã hội|nội chính
 """.replace("\n", "").split("|"))
 
 # Share bars, counters and page tools.
@@ -22,7 +25,8 @@ chia sẻ|share|facebook|zalo|twitter|x|linkedin|email|e-mail|gửi email|in|in 
 |copy link|sao chép liên kết|sao chép link|bình luận|gửi bình luận|viết bình luận|xem bình luận|ý kiến|thích|like|tweet
 |theo dõi|theo dõi trên|google news|nghe|nghe bài|nghe bài viết|đọc bài|cỡ chữ|a-|a+|tăng cỡ chữ|giảm cỡ chữ|lượt xem
 |phản hồi|trả lời|báo lỗi|góp ý|quay lại|về đầu trang|lên đầu trang|trở lại|tải về|download|tải xuống|bookmark|link
-|messenger|telegram|youtube|tiktok|instagram|rss|zing|0
+|messenger|telegram|youtube|tiktok|instagram|rss|zing|0|tỷ giá|tỷ giá ngoại tệ|giá vàng|thống kê truy cập|đang online
+|đang truy cập|lượt truy cập|tổng lượt truy cập|truy cập nội dung luôn|xem với cỡ chữ|hotline
 """.replace("\n", "").split("|"))
 
 # Headings of related-article boxes: what follows them are teasers of other articles.
@@ -39,8 +43,15 @@ TAG_LABELS = ("từ khóa", "từ khoá", "tags", "tag", "chủ đề", "keyword
 # Headings of comment boxes.
 COMMENT_HEADINGS = (
     "ý kiến bạn đọc", "bình luận", "ý kiến của bạn", "gửi ý kiến", "viết bình luận", "gửi bình luận",
-    "bạn đọc bình luận", "bình luận của bạn", "ý kiến độc giả", "bình luận bài viết",
+    "bạn đọc bình luận", "bình luận của bạn", "ý kiến độc giả", "bình luận bài viết", "comment", "comments",
+    "vui lòng nhập tiếng việt có dấu", "gửi bình luận của bạn", "viết bình luận của bạn",
 )
+
+# Labels of a site's contact lines in its header or footer ("Hotline: …", "* Email: … *Tòa soạn: …").
+CONTACT_LABELS = ("hotline", "đường dây nóng", "email", "e-mail", "tòa soạn", "điện thoại", "fax")
+
+# How a share bar invites readers to follow the site elsewhere ("Theo dõi Báo X trên").
+FOLLOW_CUES = ("theo dõi", "follow")
 
 # Words that open a photo caption's credit ("Ảnh: TTXVN", "Ảnh minh họa").
 CAPTION_CUES = ("ảnh", "ảnh minh họa", "ảnh minh hoạ", "ảnh tư liệu", "nguồn ảnh", "photo", "video", "clip", "đồ họa",
