@@ -387,3 +387,20 @@ def test_a_date_printed_with_its_section_is_a_date_line(line: str) -> None:
     article = _read(f"{TITLE}\n{line}\n\n{AGREEMENT}\n")
     assert article.title == TITLE and article.published is not None and article.author is None
     assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+def test_lines_of_punctuation_are_furniture_not_the_title() -> None:
+    article = _read(f".\n.\n\n{TITLE}\n\n{AGREEMENT}\n\n.\n.\n")
+    assert article.title == TITLE
+    assert [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+@pytest.mark.parametrize("line", ["30/09/2022 14:57    112", "Ngày đăng: 14/01/2025 | Lượt xem: 2.318"])
+def test_a_date_printed_with_a_view_counter_is_a_date_line(line: str) -> None:
+    article = _read(f"{TITLE}\n\n{line}\n\n{AGREEMENT}\n")
+    assert article.published is not None and [s.text for s in article.sentences] == [TITLE, AGREEMENT]
+
+
+def test_an_agency_mark_on_its_own_line_is_no_byline() -> None:
+    article = _read(f"{TITLE}\n\nVBN -\n\n(Ven Biển). {AGREEMENT}\n")
+    assert (article.title, article.author) == (TITLE, None)

@@ -117,7 +117,7 @@ def names_person(line: str) -> bool:
     "TS. Lê Văn Tâm", "Tr.Thường", "Trần Hà từ Hà Nội"; not a source or a credit."""
     core = _BYLINE_TAIL.sub("", _DEGREE.sub("", line.strip())).strip()
     words = [w for w in re.split(r"\s+và\s+|\s*[-–,]\s*|\s+", core) if w]
-    if not 1 <= len(words) <= 8 or len(line) > 60 or line.rstrip().endswith((".", ":", "?", "!")):
+    if not 1 <= len(words) <= 8 or len(line) > 60 or line.rstrip().endswith((".", ":", "?", "!", "-", "–")):
         return False
     return all(_NAME_WORD.match(w) for w in words)
 

@@ -40,7 +40,8 @@ _FOLLOW = re.compile(r"^\s*(?:" + "|".join(vocab.FOLLOW_CUES) + r")\s+\S.{0,40}\
 _BULLET = re.compile(r"^\s*(?:[-–•*+▪►▸»]|>>)\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”]\s*$")
 _MENU_SPLIT = re.compile(r"\s+[>»›|/]\s+|\s*[>»›|]\s*(?=\S)|\s{2,}")
-_DATE_SPLIT = re.compile(r"\s*(?:\||//|\s-\s|–|—)\s*")
+_DATE_SPLIT = re.compile(r"\s*(?:\||//|\s-\s|–|—)\s*|\s{3,}")
+_COUNTER = re.compile(r"^(?:(?:lượt xem|lượt đọc|lượt truy cập|views?)\s*:?\s*)?[\d.,]+$", re.IGNORECASE)
 _HEADER_LINES = 10
 _FOOTER_LINES = 5
 
@@ -154,15 +155,15 @@ def _crawl_stamp(page: _Page) -> PageDate | None:
 
 
 def _furniture(page: _Page) -> None:
-    """Template placeholders, menus and breadcrumbs, share bars, tag lines, comment headings and the
-    site's contact and follow-us lines."""
+    """Lines of punctuation only, template placeholders, menus and breadcrumbs, share bars, tag lines,
+    comment headings and the site's contact and follow-us lines."""
     kept = []
     for span in page.lines:
         line = page.line(span)
         heading = _RELATED.match(line)
         if heading and not heading.group("rest"):
             kept.append(span)  # a related-article box's heading: its items follow
-        elif _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line) or _site_tool(line):
+        elif not any(c.isalnum() for c in line) or _TEMPLATE.match(line) or _is_menu(line) or _TAGS.match(line) or _COMMENTS.match(line) or _site_tool(line):
             page.noise.append(span)
         else:
             kept.append(span)
@@ -323,7 +324,8 @@ def _date_lines(page: _Page) -> None:
 
 def _labelled_date(line: str) -> tuple[PageDate | None, int | None]:
     """A short line of a date and a label: "Nguyễn Phúc | 29/10/2025 15:11 GMT+7" (the end of the
-    byline's name is returned too), "Khoa học - Công nghệ - 2021-04-17 16:39", "09:00 | 10/10/2022 | SỐ HÓA"."""
+    byline's name is returned too), "Khoa học - Công nghệ - 2021-04-17 16:39", "09:00 | 10/10/2022 | SỐ HÓA",
+    "Ngày đăng: 14/01/2025 | Lượt xem: 2.318"."""
     if len(line) > 160:
         return None, None
     for m in _DATE_SPLIT.finditer(line):
@@ -333,8 +335,8 @@ def _labelled_date(line: str) -> tuple[PageDate | None, int | None]:
             name = _SIGNED_AT.sub("", before).strip()
             return found, (len(name) if name and names_person(name) and not page_date(name) else None)
         found = page_date(before)
-        if found is not None and len(after.split()) <= 5 and not re.search(r"\d|[.!?]\s*$", after):
-            return found, None
+        if found is not None and (_COUNTER.match(after) or len(after.split()) <= 5 and not re.search(r"\d|[.!?]\s*$", after)):
+            return found, None  # the date, then the section or a view counter
     return None, None
 
 
