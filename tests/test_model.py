@@ -203,3 +203,28 @@ def test_the_committed_ontology_docs_are_generated_from_the_ontology(tmp_path: P
     for path in written:
         assert path.read_text(encoding="utf-8") == (committed / path.name).read_text(encoding="utf-8"), path.name
     assert "thỏa thuận hợp tác / cooperation agreement" in (tmp_path / "index.md").read_text(encoding="utf-8")
+
+
+def test_an_article_source_is_its_file_or_for_a_record_its_url(tmp_path: Path) -> None:
+    from dtkg.pipeline import build
+    from dtkg.settings import Settings
+    from dtkg.store import load_dataset
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "Ngày 3/4, UBND tỉnh Ven Biển và Tập đoàn VNPT ký thỏa thuận hợp tác về chuyển đổi số."
+    (folder / "feed.jsonl").write_text(
+        json.dumps({"id": "r1", "url": "https://tin.example/ven-bien-post1.html", "title": "Ven Biển ký với VNPT",
+                    "body": body}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "r2", "title": "Miền Núi ký với VNPT", "body": body}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    (folder / "page.txt").write_text(f"Hải Đảo ký với VNPT\n\n{body}\n", encoding="utf-8")
+    (folder / "page.json").write_text('{"url": "https://tin.example/hai-dao-post2.html"}', encoding="utf-8")
+    out = tmp_path / "kg.nq"
+    build([folder], output=out, settings=Settings(workers=1, validate=False, cache_dir=tmp_path / "cache"))
+    rows = _rows(load_dataset(out), "articles", union=False)
+    assert sorted((r["source"], r["title"]) for r in rows) == [
+        (f"{folder / 'feed.jsonl'}#r2", "Miền Núi ký với VNPT"),
+        (f"{folder / 'page.txt'}", "Hải Đảo ký với VNPT"),
+        ("https://tin.example/ven-bien-post1.html", "Ven Biển ký với VNPT"),
+    ]
