@@ -100,7 +100,7 @@ def test_person_bylines_and_their_names(line: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("line", ["Hôm nay trời đẹp", "Theo kế hoạch", "Đại hội đã thành công tốt đẹp.",
-                                  "Lễ ký kết diễn ra tại Hà Nội"])
+                                  "Lễ ký kết diễn ra tại Hà Nội", "BÁO VEN BIỂN", "Cao Nguyên Online", "VBN -"])
 def test_sentences_are_not_person_bylines(line: str) -> None:
     assert not names_person(line)
 

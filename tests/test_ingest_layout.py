@@ -404,3 +404,13 @@ def test_a_date_printed_with_a_view_counter_is_a_date_line(line: str) -> None:
 def test_an_agency_mark_on_its_own_line_is_no_byline() -> None:
     article = _read(f"{TITLE}\n\nVBN -\n\n(Ven Biển). {AGREEMENT}\n")
     assert (article.title, article.author) == (TITLE, None)
+
+
+def test_a_masthead_in_capitals_is_never_the_author() -> None:
+    article = _read(f"BÁO VEN BIỂN\n\n{AGREEMENT}\n\n{SECOND}\n")
+    assert (article.title, article.author) == (None, None)
+
+
+def test_a_one_word_header_line_is_no_headline() -> None:
+    article = _read(f"spot_img\n\n{AGREEMENT}\n\n{SECOND}\n")
+    assert article.title is None

@@ -26,12 +26,12 @@ _CREDIT = re.compile(
 )
 _ROLE = re.compile(r"\s*\((?:thực hiện|tổng hợp|lược dịch|biên dịch|dịch|ghi|theo [^)]{1,40})\)\s*$", re.IGNORECASE)
 _PLACE_TAIL = re.compile(rf"\s+(?:từ|tại)\s+[{_UPPER}][\wÀ-ỹ]*(?:\s+[{_UPPER}][\wÀ-ỹ]*){{0,3}}$")
-_OUTLET_HEAD = re.compile(
-    r"^(?:Báo|Tạp chí|Tạp san|Cổng thông tin|Cổng TTĐT|Trang thông tin|Trang tin|Đài Phát thanh và Truyền hình"
-    r"|Đài Phát thanh - Truyền hình|Đài Phát thanh|Đài Truyền hình|Đài PT-TH|Đài PTTH|Truyền hình|Thông tấn xã|Bản tin|Kênh)"
-    rf"(?:\s+(?:điện tử|online|in|chính thức|của))*\s+[{_UPPER}]"
-)
+_HEADS = ("Báo", "Tạp chí", "Tạp san", "Cổng thông tin", "Cổng TTĐT", "Trang thông tin", "Trang tin",
+          "Đài Phát thanh và Truyền hình", "Đài Phát thanh - Truyền hình", "Đài Phát thanh", "Đài Truyền hình", "Đài PT-TH",
+          "Đài PTTH", "Truyền hình", "Thông tấn xã", "Bản tin", "Kênh")
+_OUTLET_HEAD = re.compile(r"^(?:" + "|".join(_HEADS) + r")(?:\s+(?:điện tử|online|in|chính thức|của))*\s+[" + _UPPER + "]")
 _OUTLET_TAIL = re.compile(r"\s(?:điện tử|online|Online|ONLINE|News|Plus|TV)$|\.(?:vn|com|net|org)$")
+_OUTLET_WORDS = re.compile(r"^(?:" + "|".join(_HEADS) + r")\b|" + _OUTLET_TAIL.pattern, re.IGNORECASE)
 _CONNECTORS = frozenset({"và", "&", "-", "điện", "tử", "online", "của", "tỉnh", "thành", "phố", "huyện"})
 _SEGMENTS = re.compile(r"\s+[-–&]\s+|\s*,\s*")
 _DATEISH = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d\b|\b\d{1,2}:\d{2}\b")
@@ -119,7 +119,7 @@ def names_person(line: str) -> bool:
     words = [w for w in re.split(r"\s+và\s+|\s*[-–,]\s*|\s+", core) if w]
     if not 1 <= len(words) <= 8 or len(line) > 60 or line.rstrip().endswith((".", ":", "?", "!", "-", "–")):
         return False
-    return all(_NAME_WORD.match(w) for w in words)
+    return all(_NAME_WORD.match(w) for w in words) and not _OUTLET_WORDS.search(core)
 
 
 def names_office(line: str) -> bool:

@@ -405,7 +405,7 @@ def _printed_again(page: _Page, span: Span) -> bool:
 def _plain_header_line(line: str) -> bool:
     """A header line that may be a short headline: not a byline, site name or section label, or a
     headline printed in capitals."""
-    if looks_like_byline(line) or len(line) > 300 or names_section(line):
+    if looks_like_byline(line) or len(line) > 300 or names_section(line) or len(re.findall(r"\w+", line)) < 2:
         return False
     return not names_outlet(line) or len(line.split()) >= 6
 
