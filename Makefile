@@ -37,8 +37,18 @@ serve: setup
 	$(BIN)/dtkg serve $(OUT)/kg.nq --host $(HOST) --port $(PORT)
 
 ## the whole test suite (starts the real servers it needs on loopback)
-test: setup
+test: setup comunica
 	$(BIN)/python -m pytest -q
+
+## Comunica for the interoperability tests, pinned by .ci/comunica/package-lock.json (outside the package)
+comunica: $(COMUNICA)
+
+$(COMUNICA): .ci/comunica/package.json .ci/comunica/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ -n "$$DTKG_SKIP_COMUNICA" ]; then echo "make comunica: no npm; DTKG_SKIP_COMUNICA is set, so the Comunica tests are skipped" >&2; exit 0; fi; \
+	  echo "make comunica: npm is needed to install Comunica for the tests (Node.js >= 18: apt-get install nodejs npm), or set DTKG_SKIP_COMUNICA=1 to skip those tests" >&2; exit 1; \
+	fi; \
+	npm ci --prefix .ci/comunica --no-audit --no-fund --loglevel=error && touch $(COMUNICA)
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not server and not slow"

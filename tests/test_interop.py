@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
@@ -205,3 +208,83 @@ def test_sparqlwrapper_graph_results_in_every_rdf_format(
     )
     expected = {q.triple for q in live.store.quads_for_pattern(ox.NamedNode(live.base + "org/viettel"), None, None)}
     assert rdflib_triples(graph) == expected
+
+
+# ---------------------------------------------------------------- Comunica
+
+
+CLIENTS = Path(__file__).resolve().parents[1] / ".ci" / "comunica"
+SKIP_COMUNICA = "DTKG_SKIP_COMUNICA"
+
+
+@pytest.fixture(scope="module")
+def comunica() -> Path:
+    """comunica-sparql, as `make comunica` (and .ci/run) installs it; missing, the tests fail unless
+    DTKG_SKIP_COMUNICA is set (for a machine without Node.js)."""
+    binary = Path(os.environ.get("DTKG_COMUNICA") or CLIENTS / "node_modules" / ".bin" / "comunica-sparql")
+    if binary.is_file() and shutil.which("node"):
+        return binary
+    reason = (f"Comunica is not installed at {binary} (fix: `make comunica`, which runs npm ci in .ci/comunica; "
+              f"Node.js and npm are needed) — set {SKIP_COMUNICA}=1 to skip these tests on this machine")
+    if os.environ.get(SKIP_COMUNICA):
+        pytest.skip(reason)
+    pytest.fail(reason)
+
+
+def comunica_rows(binary: Path, sources: list[str], query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    """The rows Comunica finds for ``query`` over ``sources``, read back from its SPARQL JSON results."""
+    done = subprocess.run([str(binary), *sources, query, "-t", "application/sparql-results+json"],
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    data = json.loads(done.stdout)
+    data.pop("metadata", None)  # Comunica's own addition (HTTP requests made)
+    results = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
+    return [{v.value: row[v] for v in results.variables if row[v] is not None} for row in results]  # type: ignore[union-attr]
+
+
+def test_comunica_gets_an_entitys_statements_with_its_iri_as_source(live: Live, comunica: Path) -> None:
+    iri = live.base + "org/viettel"
+    rows = comunica_rows(comunica, [iri], f"SELECT ?p ?o {{ <{iri}> ?p ?o }}")
+    expected = {(q.predicate, q.object) for q in live.store.quads_for_pattern(ox.NamedNode(iri), None, None)}
+    assert len(rows) == len(expected) > 10
+    assert {(r["p"], r["o"]) for r in rows} == expected
+
+
+def test_comunica_joins_across_entity_iris_it_is_given_as_sources(live: Live, comunica: Path) -> None:
+    party = ox.NamedNode("https://w3id.org/dtkg/ontology#party")
+    agreement = next(q.subject for q in live.store.quads_for_pattern(None, party, None))
+    parties = sorted({q.object for q in live.store.quads_for_pattern(agreement, party, None)}, key=str)
+    assert len(parties) >= 2
+    first, second = parties[:2]
+    query = f"SELECT DISTINCT ?agreement {{ ?agreement <{party.value}> <{first.value}> , <{second.value}> }}"
+    rows = comunica_rows(comunica, [first.value, second.value], query)  # inbound links come with each description
+    expected = {
+        q.subject for q in live.store.quads_for_pattern(None, party, first)
+        if next(live.store.quads_for_pattern(q.subject, party, second), None) is not None
+    }
+    assert {r["agreement"] for r in rows} == expected and agreement in expected
+
+
+def test_comunica_reads_a_graph_iri_and_a_document_iri(live: Live, comunica: Path) -> None:
+    graph = live.base + "graph/meta"
+    rows = comunica_rows(comunica, [graph], "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert int(rows[0]["n"].value) == len(list(live.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))))
+    document = live.base + "place/quang-tri.jsonld"
+    rows = comunica_rows(comunica, [document], "SELECT ?s ?p ?o { ?s ?p ?o }")
+    assert {(r["s"], r["p"], r["o"]) for r in rows} == {
+        (t.subject, t.predicate, t.object) for t in live.description("place/quang-tri")}
+
+
+@pytest.mark.parametrize("source", ["{url}/sparql", "sparql@{url}/sparql"])
+def test_comunica_queries_the_sparql_endpoint(live: Live, comunica: Path, source: str) -> None:
+    """A competency query through Comunica (which finds the endpoint from its service description, or is told)
+    gives the rows pyoxigraph gives over the same data."""
+    query = (Path(__file__).resolve().parents[1] / "ontology" / "cq" / "agreements.rq").read_text(encoding="utf-8")
+    rows = comunica_rows(comunica, [source.format(url=live.url)], query)
+    results = live.store.query(query, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    variables = [v.value for v in results.variables]
+    expected = [{v: row[v] for v in variables if row[v] is not None} for row in results]
+    assert len(rows) == len(expected) > 3
+    key = lambda r: sorted((k, str(v)) for k, v in r.items())  # noqa: E731
+    assert sorted(map(key, rows)) == sorted(map(key, expected))
