@@ -392,9 +392,7 @@ class _Checks:
     def finish(self, sources: list[Source]) -> tuple[ValidationRun, ReportContext]:
         reference = iris.reference_graph(self.settings.base_iri)
         quads = reference_quads(self.settings.base_iri)
-        reference_run = self.validator.validate_graph(quads, graph=reference)
-        self.runs.append(reference_run)
-        self.contexts.append(build_context(_store(quads), reference_run))
+        self.runs.append(self.validator.validate_graph(quads, graph=reference))
         self.cross.add(reference, self.validator.projection(quads))
         cross = self.cross.finish()
         run = ValidationRun.combine([*self.runs, cross])
@@ -408,7 +406,9 @@ class _Checks:
             cached = self.cache.get(by_graph[slot])
             return list(ox.parse(cached.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if cached else []
 
-        return run, ReportContext.merge([*self.contexts, self.cross.report_context(run, load)])
+        # what the articles say first, then the reference graph (labels of places and concepts they point to)
+        known = build_context(_store(quads), run)
+        return run, ReportContext.merge([*self.contexts, self.cross.report_context(run, load), known])
 
     def close(self) -> None:
         self.cross.close()

@@ -323,7 +323,6 @@ class CrossArticle:
             return
         token = uuid.uuid4().hex
         self.store.add(ox.Quad(_MARK, _MARK, ox.Literal(token), _MARK))
-        self.store.flush()
         state = _State(self.key, token, dict(self._new_digests), run.findings, dict(run.targeted))
         with atomic_writer(self._dir / "state.pickle") as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)

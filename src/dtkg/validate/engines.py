@@ -4,9 +4,12 @@
   :func:`pyshacl_turbo.compile_shapes`; data is handed over as a pyoxigraph store, which
   it reads natively (no rdflib graph per article). pyoxigraph writes ``"vi"^^xsd:string``
   as ``"vi"`` (the same RDF 1.1 term) and turbo reads a store's simple literals as
-  ``xsd:string``; shapes parsed by rdflib keep ``"vi"`` datatype-less, and turbo then
-  tells the two apart (a false ``sh:in`` result). So the shapes go through a pyoxigraph
-  store too, and both sides agree (``tests/test_shapes.py`` checks this input path).
+  ``"vi"^^xsd:string``; shapes parsed by rdflib keep ``"vi"`` datatype-less, and turbo
+  then tells the two apart (a false ``sh:in`` result). So the shapes' simple literals are
+  given to turbo as ``xsd:string`` literals too, and both sides agree
+  (``tests/test_shapes.py`` checks this input path). The shapes graph carries no prefix
+  bindings: turbo copies them into every report, which costs more than small graphs'
+  validation.
 - ``pyshacl``: pySHACL, the reference, with :func:`pyshacl.validate` on an rdflib copy of
   the data whose SPARQL queries are parsed once per process.
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
@@ -52,10 +55,13 @@ def compile_program(shapes: rdflib.Graph, engine: ShaclEngine) -> Program:
 def _turbo(shapes: rdflib.Graph) -> Program:
     import pyshacl_turbo
 
-    store = ox.Store()
-    store.load(shapes.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    typed = rdflib.Graph(bind_namespaces="none")
+    for s, p, o in shapes:
+        if isinstance(o, rdflib.Literal) and o.datatype is None and not o.language:
+            o = rdflib.Literal(str(o), datatype=XSD.string)
+        typed.add((s, p, o))
     try:
-        program = pyshacl_turbo.compile_shapes(store)
+        program = pyshacl_turbo.compile_shapes(typed)
     except (RuntimeError, ValueError) as exc:
         raise ValidationError(f"pyshacl-turbo cannot compile the shapes: {exc}",
                               fix="check the shapes with --shacl-engine pyshacl") from exc

@@ -16,6 +16,7 @@ and callers then recheck everything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 import rdflib
@@ -24,6 +25,7 @@ from rdflib.namespace import SH
 from rdflib.paths import SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node, Variable
 
 # Constraints about the value node itself (reach 0 from it).
@@ -116,7 +118,7 @@ def _sparql(shapes: rdflib.Graph, constraint: Node) -> int | None:
             if prefix is not None and namespace is not None:
                 prefixes[str(prefix)] = str(namespace)
     try:
-        patterns = list(sparql_triples(prepareQuery(str(text), initNs=prefixes).algebra))
+        patterns = list(sparql_triples(parsed(str(text), tuple(sorted(prefixes.items()))).algebra))
     except Exception:  # pyparsing raises its own exceptions; unparsable means unbounded
         return None
     return _pattern_reach(patterns)
@@ -150,6 +152,12 @@ def _predicate_hops(predicate: Node) -> int | None:
         steps = [_predicate_hops(p) for p in predicate.args]
         return None if any(s is None for s in steps) else sum(steps)  # type: ignore[misc]
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def parsed(text: str, prefixes: tuple[tuple[str, str], ...]) -> Query:
+    """A SPARQL query parsed once per process (shapes are read more than once)."""
+    return prepareQuery(text, initNs=dict(prefixes))
 
 
 def sparql_triples(node: object) -> Iterator[tuple]:  # type: ignore[type-arg]

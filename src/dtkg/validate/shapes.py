@@ -15,11 +15,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node, Variable
 
 from dtkg.errors import ValidationError
-from dtkg.validate.reach import reach, sparql_triples
+from dtkg.validate.reach import parsed, reach, sparql_triples
 
 DTKG = rdflib.Namespace("https://w3id.org/dtkg/ontology#")
 _FOLLOW = {SH.property, SH.node, SH.prefixes, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], SH.xone,
@@ -64,9 +63,10 @@ def load_shapes(location: Path) -> ShapeSet:
             raise ValidationError(f"shapes do not parse: {exc}", path=str(path)) from exc
     cross = frozenset(s for s in graph.subjects(DTKG.crossArticle, None) if _is_true(graph.value(s, DTKG.crossArticle)))
     local_roots = _roots(graph) - cross
-    cross_only = _closure(graph, cross) - _closure(graph, local_roots)
+    cross_reached = _closure(graph, cross)
+    cross_only = cross_reached - _closure(graph, local_roots)
     local_graph = _subgraph(graph, lambda s: s not in cross_only)
-    cross_graph = _subgraph(graph, lambda s: s in _closure(graph, cross)) if cross else _subgraph(graph, lambda s: False)
+    cross_graph = _subgraph(graph, lambda s: s in cross_reached)
     bounded = (None, RDF.type, SH.ConstraintComponent) not in graph  # custom components: reach unknown
     return ShapeSet(graph, local_graph, cross_graph, cross, _predicates(cross_graph), tuple(files),
                     reach(cross_graph, cross) if bounded else None)
@@ -145,7 +145,7 @@ def _prefixes(graph: rdflib.Graph, constraint: Node) -> dict[str, str]:
 def _sparql_iris(text: str, prefixes: dict[str, str]) -> set[str] | None:
     """The IRIs a SPARQL query names; None when a triple pattern has a variable or negated predicate."""
     try:
-        query = prepareQuery(text, initNs=prefixes)
+        query = parsed(text, tuple(sorted(prefixes.items())))
     except Exception as exc:  # pyparsing raises its own exceptions
         raise ValidationError(f"a cross-article SPARQL constraint does not parse: {exc}") from exc
     iris: set[str] = set()
