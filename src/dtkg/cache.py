@@ -96,8 +96,8 @@ class Cache(Generic[E]):
         if key is None or result.error or self._notes:
             return
         try:
-            with atomic_writer(self._path(key)) as handle:
-                pickle.dump(result, handle)
+            with atomic_writer(self._path(key), durable=False) as handle:  # an entry lost in a crash is a miss
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:
             self._notes.append(f"the cache in {self.root} cannot be written ({exc.strerror or exc}); "
                                "the next build will redo this one's work")

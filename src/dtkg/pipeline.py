@@ -39,8 +39,8 @@ from dtkg.mapping import Mapper
 from dtkg.resolve import resolve
 from dtkg.settings import DatasetFormat, Settings
 from dtkg.store import atomic_writer, write_dataset
-from dtkg.validate import (ArticleCheck, CrossArticle, ReportContext, ReportFormat, Severity, ValidationRun, Validator,
-                           build_context, render_report, validate_article)
+from dtkg.validate import (ArticleCheck, CrossArticle, ReportContext, ReportFormat, RunTally, Severity, ValidationRun,
+                           Validator, build_context, render_report, validate_article)
 from dtkg.workers import die_with_parent, is_running
 
 
@@ -371,16 +371,17 @@ class _Checks:
         self.cache = cache
         self.validator = Validator(engine=settings.shacl_engine)
         self.cross = CrossArticle(self.validator, state_dir=cache.root / "cross-article", key=cache.salt)
-        self.runs: list[ValidationRun] = []
-        self.contexts: list[ReportContext] = []
+        self.tally = RunTally(per_graph=False)  # findings and counts, not every graph's counts
+        self.contexts: list[ReportContext] = []  # of the articles with findings
         self.resolution: list[ox.Quad] = []
 
     def add(self, result: ArticleResult) -> None:
         check = result.check
         if check is None:  # an entry cached by a build without validation: never, the cache key says so
             raise DtkgError(f"no validation result for {result.source}", fix="delete the cache folder")
-        self.runs.append(check.run)
-        self.contexts.append(check.context)
+        self.tally.add(check.run)
+        if check.run.findings:
+            self.contexts.append(check.context)
         self.cross.add(iris.article_graph(self.settings.base_iri, result.key), check.projection,
                        check.projection_digest)
 
@@ -392,10 +393,10 @@ class _Checks:
     def finish(self, sources: list[Source]) -> tuple[ValidationRun, ReportContext]:
         reference = iris.reference_graph(self.settings.base_iri)
         quads = reference_quads(self.settings.base_iri)
-        self.runs.append(self.validator.validate_graph(quads, graph=reference))
+        self.tally.add(self.validator.validate_graph(quads, graph=reference))
         self.cross.add(reference, self.validator.projection(quads))
-        cross = self.cross.finish()
-        run = ValidationRun.combine([*self.runs, cross])
+        self.tally.add(self.cross.finish())
+        run = self.tally.run()
         by_graph = {iris.article_graph(self.settings.base_iri, s.key): s for s in sources}
 
         def load(slot: str) -> list[ox.Quad]:

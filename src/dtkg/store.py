@@ -57,8 +57,13 @@ def load_dataset(path: Path, *, store: ox.Store | None = None) -> ox.Store:
 
 
 @contextmanager
-def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore[type-arg]
-    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+def atomic_writer(path: Path, mode: str = "wb", *, durable: bool = True) -> Iterator[IO]:  # type: ignore[type-arg]
+    """Write to a temporary file beside ``path`` and rename it into place only on success.
+
+    ``durable=False`` skips the fsync: for files whose loss after a crash is harmless (a
+    cache entry that is gone or empty is a miss), where a sync per file would cost more
+    than the work the file saves.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
@@ -66,7 +71,8 @@ def atomic_writer(path: Path, mode: str = "wb") -> Iterator[IO]:  # type: ignore
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

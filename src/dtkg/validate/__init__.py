@@ -22,10 +22,10 @@ from dtkg.validate.dataset import validate_dataset
 from dtkg.validate.engine import Validator
 from dtkg.validate.report import ReportFormat
 from dtkg.validate.report import render as render_report
-from dtkg.validate.results import DEFAULT_GRAPH, WHOLE_DATASET, Finding, Severity, ValidationRun
+from dtkg.validate.results import DEFAULT_GRAPH, WHOLE_DATASET, Finding, RunTally, Severity, ValidationRun
 
 __all__ = [
     "DEFAULT_GRAPH", "WHOLE_DATASET", "ArticleCheck", "CrossArticle", "Finding", "ReportContext", "ReportFormat",
-    "Severity", "ShaclEngine", "ValidationRun", "Validator", "build_context", "render_report",
+    "RunTally", "Severity", "ShaclEngine", "ValidationRun", "Validator", "build_context", "render_report",
     "validate_article", "validate_dataset",
 ]

@@ -65,7 +65,7 @@ def _guard_nothing_checked(run: ValidationRun, dataset: Path, validator: Validat
     """Refuse to pass when no shape targeted any node: nothing was checked."""
     if sum(run.targeted.values()) == 0:
         raise ValidationError(
-            f"the shapes in {validator.shapes_dir} target nothing in this data ({len(run.per_graph) - 1} graph(s)), "
+            f"the shapes in {validator.shapes_dir} target nothing in this data ({run.graphs} graph(s)), "
             "so nothing was checked",
             path=str(dataset),
             fix="check that the data uses the classes and properties the shapes target, or pass the right --shapes",

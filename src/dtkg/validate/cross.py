@@ -85,7 +85,8 @@ class CrossArticle:
         self._new_digests: dict[str, str] = {}
         self._pending: dict[str, bytes] = {}
         self._pending_bytes = 0
-        self._batch: list[ox.Quad] = []
+        self._batch: list[bytes] = []
+        self._batch_bytes = 0
         self.stats: CrossStats | None = None
 
     # ---------------------------------------------------------------- feeding
@@ -105,16 +106,16 @@ class CrossArticle:
                 self._go_full()
 
     def _write(self, slot: str, projection: bytes) -> None:
-        graph = ox.NamedNode(slot)
-        self._batch.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                           for t in ox.parse(projection, format=ox.RdfFormat.N_TRIPLES))
-        if len(self._batch) >= 100_000:
+        # N-Triples to N-Quads in the slot's graph: a line's only " .\n" is its end (literals escape newlines)
+        self._batch.append(projection.replace(b" .\n", b" <" + slot.encode("utf-8") + b"> .\n"))
+        self._batch_bytes += len(projection)
+        if self._batch_bytes >= 16 * 2**20:
             self._flush()
 
     def _flush(self) -> None:
         if self._batch:
-            self.store.bulk_extend(self._batch)
-            self._batch = []
+            self.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS)
+            self._batch, self._batch_bytes = [], 0
 
     def _go_full(self) -> None:
         """Too much changed to track: apply what is pending and recheck everything at the end."""

@@ -149,7 +149,7 @@ def unskolemise(run: ValidationRun) -> ValidationRun:
     """Findings about skolemised blank nodes (see :meth:`Validator.projection`) about blank nodes again."""
     if not any(f.focus.startswith(SKOLEM) or (f.value or "").startswith(SKOLEM) for f in run.findings):
         return run
-    return ValidationRun(tuple(_unskolem_finding(f) for f in run.findings), run.targeted, run.per_graph)
+    return replace(run, findings=tuple(_unskolem_finding(f) for f in run.findings))
 
 
 def _unskolem_finding(f: Finding) -> Finding:

@@ -114,7 +114,7 @@ def text(run: ValidationRun, ctx: ReportContext, threshold: Severity = Severity.
 def _summary(run: ValidationRun, threshold: Severity) -> str:
     c = counts(run.findings)
     verdict = "FAILED" if run.fails(threshold) else "passed"
-    graphs = len([g for g in run.per_graph if g != WHOLE_DATASET])
+    graphs = run.graphs
     return (f"dtkg validate: {verdict} (--fail-on {threshold.name.lower()}): {len(run.findings)} result(s) "
             f"in {graphs} graph(s): {c[Severity.VIOLATION]} violation(s), {c[Severity.WARNING]} warning(s), "
             f"{c[Severity.INFO]} info; {sum(run.targeted.values())} focus node(s) checked")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 
 from dtkg.errors import ValidationError
 
@@ -77,6 +78,14 @@ class ValidationRun:
     findings: tuple[Finding, ...] = ()
     targeted: dict[str, int] = field(default_factory=dict)
     per_graph: dict[str, dict[str, int]] = field(default_factory=dict)
+    graph_count: int | None = None  # when per_graph is not kept (a build of many articles)
+
+    @property
+    def graphs(self) -> int:
+        """How many graphs were validated (the cross-article run is not one)."""
+        if self.graph_count is not None:
+            return self.graph_count
+        return len([g for g in self.per_graph if g != WHOLE_DATASET])
 
     def worst(self) -> Severity | None:
         """The worst severity found, or None when nothing was found."""
@@ -89,12 +98,42 @@ class ValidationRun:
     @classmethod
     def combine(cls, runs: Iterable["ValidationRun"]) -> "ValidationRun":
         """One run from many: findings concatenated, counts added (also per graph)."""
-        targeted: Counter[str] = Counter()
-        per_graph: dict[str, Counter[str]] = {}
-        findings: list[Finding] = []
+        tally = RunTally()
         for run in runs:
-            targeted.update(run.targeted)
-            for graph, counts in run.per_graph.items():
-                per_graph.setdefault(graph, Counter()).update(counts)
-            findings.extend(run.findings)
-        return cls(tuple(findings), dict(targeted), {g: dict(c) for g, c in per_graph.items()})
+            tally.add(run)
+        return tally.run()
+
+
+class RunTally:
+    """Runs added up as they come; with ``per_graph=False`` only the names of the graphs are
+    kept of the per-graph counts, and findings share their repeated strings, so that memory
+    follows the findings more than the number of graphs."""
+
+    def __init__(self, *, per_graph: bool = True) -> None:
+        self.keep = per_graph
+        self.targeted: Counter[str] = Counter()
+        self.per_graph: dict[str, Counter[str]] = {}
+        self.graphs: set[str] = set()
+        self.findings: list[Finding] = []
+
+    def add(self, run: ValidationRun) -> None:
+        self.targeted.update(run.targeted)
+        for graph, counts in run.per_graph.items():
+            if self.keep:
+                self.per_graph.setdefault(graph, Counter()).update(counts)
+            elif graph != WHOLE_DATASET:
+                self.graphs.add(graph)
+        self.findings.extend(run.findings if self.keep else map(_shared, run.findings))
+
+    def run(self) -> ValidationRun:
+        if self.keep:
+            return ValidationRun(tuple(self.findings), dict(self.targeted), {g: dict(c) for g, c in self.per_graph.items()})
+        return ValidationRun(tuple(self.findings), dict(self.targeted), {}, len(self.graphs))
+
+
+def _shared(f: Finding) -> Finding:
+    """The finding with its message, shape and component strings shared with every other finding's."""
+    return replace(f, message=sys.intern(f.message), shape=sys.intern(f.shape), component=sys.intern(f.component),
+                   path=None if f.path is None else sys.intern(f.path), graph=None if f.graph is None else sys.intern(f.graph),
+                   node_shape=None if f.node_shape is None else sys.intern(f.node_shape),
+                   message_vi=None if f.message_vi is None else sys.intern(f.message_vi))
