@@ -6,7 +6,7 @@
 1. ``benchmarks/corpus.py`` writes N articles (seed 7) to a temporary folder.
 2. ``dtkg build`` runs as a child process: cold (empty cache), warm (nothing changed),
    and after one article changed; wall time, articles/s and the peak RSS of the build
-   and its workers (``wait4``).
+   and its workers (GNU time).
 3. The physical floor, in this process: read every article file, decode it, NFC-normalise
    it, run a handful of regular expressions (dates, numbers, capitalised names, quotes,
    sentence ends) and write the built dataset's bytes (as much N-Quads as the build wrote),
@@ -47,23 +47,29 @@ _FLOOR_PATTERNS = [re.compile(p) for p in (
 
 def run_build(folder: Path, out: Path, cache: Path, *, python: str, pythonpath: str | None, workers: int,
               validate: bool) -> dict[str, float]:
-    """``dtkg build`` in a child process: wall seconds and peak RSS (MiB) of it and its workers."""
+    """``dtkg build`` in a child process: wall seconds and peak RSS (MiB) of it and its workers.
+
+    GNU time starts the build, so that the peak RSS is the build's own (a child forked
+    straight from this process would count this process's pages until it execs).
+    """
     cmd = [python, "-m", "dtkg", "build", str(folder), "--output", str(out), "--cache", str(cache),
            "--workers", str(workers), "-q"] + ([] if validate else ["--no-validate"])
     env = dict(os.environ)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    with tempfile.TemporaryFile() as out_log, tempfile.TemporaryFile() as err_log:  # never a full pipe
+    with tempfile.TemporaryFile() as out_log, tempfile.TemporaryFile() as err_log, \
+            tempfile.NamedTemporaryFile("r") as timing:  # files, never a pipe that fills up
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, stdout=out_log, stderr=err_log, cwd=tempfile.gettempdir())
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        status = subprocess.call(["/usr/bin/time", "-o", timing.name, "-f", "%M %U %S", *cmd], env=env,
+                                 stdout=out_log, stderr=err_log, cwd=tempfile.gettempdir())
         wall = time.perf_counter() - start
         out_log.seek(0)
         err_log.seek(0)
         stdout, stderr = out_log.read().decode(), err_log.read().decode()
+        peak_kib, user, system = timing.read().split()[-3:]
     if not out.exists():
         raise SystemExit(f"build failed ({status}):\n{stdout}\n{stderr[-3000:]}")
-    return {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime,
+    return {"wall_s": wall, "peak_mib": int(peak_kib) / 1024, "cpu_s": float(user) + float(system),
             "summary": stdout.strip().splitlines()[-1] if stdout.strip() else ""}  # type: ignore[dict-item]
 
 

@@ -428,7 +428,7 @@ def test_cross_projection_gives_the_same_results_as_the_whole_union(clean: Path,
     union = ox.Store()
     union.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
     whole = validator.validate_cross(union)
-    everything = validator.validate_union(store)
+    everything = validator.validate_union(list(store))
     assert projected.findings == whole.findings == everything.findings
     assert projected.findings and projected.targeted == everything.targeted
 

@@ -4,9 +4,10 @@
 can see of it, :meth:`Validator.projection`) under a slot name, and :meth:`finish` gives
 the cross-article run over the union of all projections. The projections live in a
 pyoxigraph store (on disk when a state folder is given, so memory does not follow the
-number of articles), and focus nodes are checked in batches, each on the part of the
-union its shapes can read: the triples of the nodes within the shapes' reach
-(:mod:`dtkg.validate.reach`), plus every ``rdfs:subClassOf`` triple.
+number of articles): each slot in its own named graph, their union in the default
+graph. Focus nodes are checked in batches, each on the part of the union its shapes can
+read: the triples of the nodes within the shapes' reach (:mod:`dtkg.validate.reach`),
+plus every ``rdfs:subClassOf`` triple.
 
 With a state folder, the store, each slot's digest and the last results are kept between
 runs. The next run then rechecks only the focus nodes a changed, added or removed slot can
@@ -37,7 +38,8 @@ from dtkg.validate.engine import _TYPE, SKOLEM, _Target, Validator, focus_nodes,
 from dtkg.validate.results import WHOLE_DATASET, Finding, ValidationRun
 
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-_MARK = ox.NamedNode("urn:dtkg:cross-article-state")  # a quad in the store naming the state it belongs to
+_MARK = ox.NamedNode("urn:dtkg:cross-article-state")
+_UNION = ox.DefaultGraph()  # the union of all slots, kept beside them  # a quad in the store naming the state it belongs to
 _STATE_VERSION = 1
 _BATCH = 2000  # focus nodes validated together
 _BUFFER_BYTES = 64 * 2**20  # changed projections held before falling back to a full recheck
@@ -106,9 +108,11 @@ class CrossArticle:
                 self._go_full()
 
     def _write(self, slot: str, projection: bytes) -> None:
+        """A new slot (cold runs): its triples in its graph and in the union."""
         # N-Triples to N-Quads in the slot's graph: a line's only " .\n" is its end (literals escape newlines)
         self._batch.append(projection.replace(b" .\n", b" <" + slot.encode("utf-8") + b"> .\n"))
-        self._batch_bytes += len(projection)
+        self._batch.append(projection)  # N-Triples lines are N-Quads in the default graph
+        self._batch_bytes += 2 * len(projection)
         if self._batch_bytes >= 16 * 2**20:
             self._flush()
 
@@ -122,8 +126,7 @@ class CrossArticle:
         self._full = True
         self._forget_state()
         for slot, projection in self._pending.items():
-            self.store.remove_graph(ox.NamedNode(slot))
-            self._write(slot, projection)
+            self._replace(slot, set(_triples(projection)))
         self._pending, self._pending_bytes = {}, 0
 
     # ---------------------------------------------------------------- finishing
@@ -135,12 +138,11 @@ class CrossArticle:
         removed = [s for s in self._old.digests if s not in self._new_digests] if not self._cold else []
         self._forget_state()
         if self._full:
-            for slot in removed:
-                self.store.remove_graph(ox.NamedNode(slot))
-            for slot, projection in self._pending.items():
-                self.store.remove_graph(ox.NamedNode(slot))
-                self._write(slot, projection)
             self._flush()
+            for slot in removed:
+                self._replace(slot, set())
+            for slot, projection in self._pending.items():
+                self._replace(slot, set(_triples(projection)))
             run = self._check_everything()
             changed = len(self._new_digests) if self._cold else len(self._pending) + len(removed)
         else:
@@ -153,7 +155,7 @@ class CrossArticle:
         focus: set[Term] = set()
         targeted: dict[str, int] = {}
         for target in self.validator.cross_targets:
-            nodes = focus_nodes(target, self.store)
+            nodes = focus_nodes(target, self.store, graph=_UNION)
             targeted[target.key] = len(nodes)
             focus |= nodes
         findings = self._validate(focus)
@@ -165,16 +167,12 @@ class CrossArticle:
         new_parts = {slot: set(_triples(projection)) for slot, projection in self._pending.items()}
         added, gone = self._union_changes(old_parts, new_parts)
         if any(t[1] == _SUBCLASS for t in added | gone):  # the class hierarchy changed: everything may
-            for slot in removed:
-                self.store.remove_graph(ox.NamedNode(slot))
-            self._apply(new_parts)
+            self._apply(old_parts, new_parts, added, gone)
             return self._check_everything()
         candidates = self._affected(added | gone, added)
         classes = self._class_index()
         before = {t.key: sum(_member(t, c, self.store, classes) for c in candidates) for t in self.validator.cross_targets}
-        for slot in removed:
-            self.store.remove_graph(ox.NamedNode(slot))
-        self._apply(new_parts)
+        self._apply(old_parts, new_parts, added, gone)
         targeted = {}
         focus: set[Term] = set()
         for target in self.validator.cross_targets:
@@ -187,11 +185,23 @@ class CrossArticle:
         self.stats = CrossStats("incremental", len(self._new_digests), len(old_parts), len(focus))
         return ValidationRun(findings, targeted, {WHOLE_DATASET: targeted})
 
-    def _apply(self, new_parts: dict[str, set[Triple]]) -> None:
-        for slot, triples in new_parts.items():
+    def _apply(self, old_parts: dict[str, set[Triple]], new_parts: dict[str, set[Triple]],
+               added: set[Triple], gone: set[Triple]) -> None:
+        """The changed slots' new triples in their graphs, and the union's changes."""
+        for slot in old_parts:
             graph = ox.NamedNode(slot)
             self.store.remove_graph(graph)
-            self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+            self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in new_parts.get(slot, ()))
+        for s_, p_, o_ in gone:
+            self.store.remove(ox.Quad(s_, p_, o_))
+        self.store.extend(ox.Quad(s_, p_, o_) for s_, p_, o_ in added)
+
+    def _replace(self, slot: str, triples: set[Triple]) -> None:
+        """One slot's triples replaced, the union kept right (full rechecks)."""
+        old = {slot: set(self._slot_triples(slot))}
+        new = {slot: triples} if triples else {}
+        added, gone = self._union_changes(old, new)
+        self._apply(old, new, added, gone)
 
     def _union_changes(self, old_parts: dict[str, set[Triple]],
                        new_parts: dict[str, set[Triple]]) -> tuple[set[Triple], set[Triple]]:
@@ -211,8 +221,9 @@ class CrossArticle:
         return added, gone
 
     def _in_store(self, triple: Triple, *, besides: set[ox.NamedNode] | None = None) -> bool:
+        """Whether a slot (other than ``besides``) has the triple."""
         for quad in self.store.quads_for_pattern(*triple, None):
-            if besides is None or quad.graph_name not in besides:
+            if quad.graph_name != _UNION and (besides is None or quad.graph_name not in besides):
                 return True
         return False
 
@@ -229,7 +240,7 @@ class CrossArticle:
         for _ in range(hops):
             nxt: set[Term] = set()
             for node in frontier:
-                nxt.update(q.subject for q in self.store.quads_for_pattern(None, None, node, None))
+                nxt.update(q.subject for q in self.store.quads_for_pattern(None, None, node, _UNION))
                 nxt |= extra.get(node, set())
             frontier = nxt - found
             found |= frontier
@@ -238,46 +249,42 @@ class CrossArticle:
     def _validate(self, focus: set[Term]) -> tuple[Finding, ...]:
         """Findings about ``focus`` nodes, in batches, each on the part of the union its shapes can read."""
         nodes = sorted(focus, key=str)
-        hierarchy = [ox.Triple(q.subject, q.predicate, q.object)
-                     for q in self.store.quads_for_pattern(None, _SUBCLASS, None, None)]
+        hierarchy = list(self.store.quads_for_pattern(None, _SUBCLASS, None, _UNION))
         findings: list[Finding] = []
         for start in range(0, len(nodes), _BATCH):
             batch = nodes[start:start + _BATCH]
-            triples = self._closure(batch) | {(t.subject, t.predicate, t.object) for t in hierarchy}
-            run = self.validator.validate_union(ox.Triple(*t) for t in sorted(triples, key=str))
+            data = ox.Store()
+            data.extend(self._closure(batch))
+            data.extend(hierarchy)
+            run = self.validator.validate_union(data)
             wanted = {_name(n) for n in batch}
             findings += [f for f in run.findings if f.focus in wanted]
         return unskolemise(ValidationRun(tuple(findings))).findings
 
-    def _closure(self, batch: list[Term]) -> set[Triple]:
-        """The triples of the nodes within reach of ``batch`` (reach levels of subjects)."""
+    def _closure(self, batch: list[Term]) -> Iterator[ox.Quad]:
+        """The union's triples of the nodes within reach of ``batch`` (reach levels of subjects)."""
         levels = self.validator.cross_reach
         if levels is None:
-            return set(self._all_triples())
-        out: set[Triple] = set()
+            yield from self.store.quads_for_pattern(None, None, None, _UNION)
+            return
         frontier = {n for n in batch if not isinstance(n, ox.Literal)}
         seen = set(frontier)
-        for _ in range(levels):
+        for level in range(levels):
             nxt: set[Term] = set()
             for node in frontier:
-                for quad in self.store.quads_for_pattern(node, None, None, None):
-                    out.add((quad.subject, quad.predicate, quad.object))
-                    if not isinstance(quad.object, ox.Literal) and quad.object not in seen:
+                for quad in self.store.quads_for_pattern(node, None, None, _UNION):
+                    yield quad
+                    if level + 1 < levels and not isinstance(quad.object, ox.Literal) and quad.object not in seen:
                         nxt.add(quad.object)
             seen |= nxt
             frontier = nxt
-        return out
-
-    def _all_triples(self) -> Iterator[Triple]:
-        for quad in self.store:
-            yield quad.subject, quad.predicate, quad.object
 
     def _slot_triples(self, slot: str) -> Iterator[Triple]:
         for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(slot)):
             yield quad.subject, quad.predicate, quad.object
 
     def _class_index(self) -> dict[ox.NamedNode, set[Term]]:
-        return {cls: subclasses(self.store, cls) for t in self.validator.cross_targets for cls in t.classes}
+        return {cls: subclasses(self.store, cls, graph=_UNION) for t in self.validator.cross_targets for cls in t.classes}
 
     # ---------------------------------------------------------------- the state folder
 
@@ -344,7 +351,7 @@ class CrossArticle:
             except ValueError:
                 continue
             slots |= {q.graph_name.value for q in self.store.quads_for_pattern(node, None, None, None)
-                      if q.graph_name != _MARK}
+                      if q.graph_name not in (_MARK, _UNION)}
         if not slots:
             return ReportContext()
         store = ox.Store()
@@ -379,13 +386,13 @@ def _member(target: _Target, node: Term, store: ox.Store, classes: dict[ox.Named
         return True
     if not isinstance(node, ox.Literal):
         if target.classes:
-            types = {q.object for q in store.quads_for_pattern(node, _TYPE, None, None)}
+            types = {q.object for q in store.quads_for_pattern(node, _TYPE, None, _UNION)}
             if any(types & classes[cls] for cls in target.classes):
                 return True
         for predicate in target.subjects_of:
-            if next(iter(store.quads_for_pattern(node, predicate, None, None)), None) is not None:
+            if next(iter(store.quads_for_pattern(node, predicate, None, _UNION)), None) is not None:
                 return True
     for predicate in target.objects_of:
-        if next(iter(store.quads_for_pattern(None, predicate, node, None)), None) is not None:
+        if next(iter(store.quads_for_pattern(None, predicate, node, _UNION)), None) is not None:
             return True
     return False

@@ -19,7 +19,7 @@ def validate_dataset(store: ox.Store, validator: Validator) -> ValidationRun:
         for number, graph in enumerate(dataset_graphs(store)):
             quads = list(store.quads_for_pattern(None, None, None, graph))
             runs.append(validator.validate_graph(quads, graph=graph_label(graph)))
-            cross.add(f"urn:dtkg:graph:{number}", validator.projection(quads))
+            cross.add(f"urn:dtkg:graph:{number}", validator.projection(quads, narrow=False))
         runs.append(cross.finish())
     finally:
         cross.close()

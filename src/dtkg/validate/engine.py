@@ -81,19 +81,28 @@ class Validator:
         self._local = _Compiled.of(self.local_shapes, engine)
         self._cross = _Compiled.of(self.cross_shapes, engine)
         self.class_axioms: tuple[ox.Quad, ...] = _class_axioms(ontology)
+        self._relevant_types = _relevant_types(self.shapes, [*self.class_axioms, *_reference_hierarchy()])
 
     def validate_graph(self, data: Data, *, graph: str | None = None) -> ValidationRun:
         """Validate one graph (an article's, or any) with the per-graph shapes."""
         return self._validate(self._local, data, graph=graph, key=graph or DEFAULT_GRAPH)
 
     def validate_union(self, data: Data) -> ValidationRun:
-        """Run the cross-article shapes once on ``data`` (the union of all its graphs)."""
+        """Run the cross-article shapes once on ``data`` (the union of all its graphs).
+
+        A store given is used as it is, the class axioms added to it: pass one whose
+        triples are all in the default graph.
+        """
         return self._validate(self._cross, data, graph=None, key=WHOLE_DATASET)
 
     def _validate(self, compiled: _Compiled, data: Data, *, graph: str | None, key: str) -> ValidationRun:
         if compiled.is_empty():
             return ValidationRun()
-        work = self.working_store(data)
+        if isinstance(data, ox.Store) and compiled is self._cross:
+            work = data
+            work.extend(self.class_axioms)
+        else:
+            work = self.working_store(data)
         report = compiled.program.run(work)
         targeted = _targets(compiled.targets, work)
         return ValidationRun(_findings(report, compiled, graph), targeted, {key: targeted})
@@ -115,26 +124,32 @@ class Validator:
     def cross_targets(self) -> tuple[_Target, ...]:
         return self._cross.targets
 
-    def projection(self, data: Data) -> bytes:
+    def projection(self, data: Data, *, narrow: bool = True) -> bytes:
         """What the cross-article shapes can see of ``data``: sorted N-Triples, blank nodes skolemised.
 
-        Every ``rdf:type`` and ``rdfs:subClassOf`` triple and those whose predicate a cross
-        shape names; everything when a shape's SPARQL has a variable predicate. Blank nodes
-        become ``urn:dtkg:blank:…`` IRIs so that findings about them can be told apart
-        across articles (:func:`unskolemise` turns them back).
+        Every ``rdfs:subClassOf`` triple, the ``rdf:type`` triples and those whose predicate
+        a cross shape names; everything when a shape's SPARQL has a variable predicate.
+        ``narrow`` keeps only the types the cross shapes can ask about (the classes they
+        name and their subclasses in the ontology, the reference data and the shapes'
+        support files), unless the data brings subclass axioms of its own; pass
+        ``narrow=False`` for data whose other graphs might. Blank nodes become
+        ``urn:dtkg:blank:…`` IRIs so that findings about them can be told apart across
+        articles (:func:`unskolemise` turns them back).
         """
         predicates = self.shapes.cross_predicates
         wanted = None if predicates is None else predicates | {str(RDF.type), str(RDFS.subClassOf)}
-        quads = data if not isinstance(data, ox.Store) else iter(data)
+        quads = list(data if not isinstance(data, ox.Store) else iter(data))
+        types = self._relevant_types if narrow and not any(q.predicate == _SUBCLASS for q in quads) else None
         triples = {ox.Triple(_skolem(q.subject), q.predicate, _skolem(q.object)) for q in quads
-                   if wanted is None or q.predicate.value in wanted}
+                   if (wanted is None or q.predicate.value in wanted)
+                   and (types is None or q.predicate != _TYPE or q.object.value in types)}
         return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
 
     def validate_cross(self, store: ox.Store) -> ValidationRun:
         """The cross-article shapes once on the union of all graphs of ``store``."""
         if self._cross.is_empty():
             return ValidationRun()
-        triples = ox.parse(self.projection(store), format=ox.RdfFormat.N_TRIPLES)
+        triples = ox.parse(self.projection(store, narrow=False), format=ox.RdfFormat.N_TRIPLES)
         return unskolemise(self.validate_union(triples))
 
 
@@ -176,6 +191,35 @@ def _class_axioms(ontology: bool) -> tuple[ox.Quad, ...]:
     return tuple(sorted(store.quads_for_pattern(None, _SUBCLASS, None, None), key=str))
 
 
+def _reference_hierarchy() -> list[ox.Quad]:
+    """The rdfs:subClassOf triples of the reference data every build carries."""
+    store = ox.Store()
+    for path in resources.reference_files():  # classes have absolute IRIs; the base only places data
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri="urn:dtkg:reference/",
+                   to_graph=ox.DefaultGraph())
+    return list(store.quads_for_pattern(None, _SUBCLASS, None, None))
+
+
+def _relevant_types(shapes: ShapeSet, hierarchy: list[ox.Quad]) -> frozenset[str] | None:
+    """The classes the cross-article shapes can ask about: those they name in sh:class and in
+    targets, and every subclass of them; None (all of them) when a shape reads rdf:type itself."""
+    if shapes.cross_predicates is None or str(RDF.type) in shapes.cross_predicates:
+        return None
+    graph = shapes.cross_graph
+    named = {str(o) for o in graph.objects(None, SH["class"])} | {str(o) for o in graph.objects(None, SH.targetClass)}
+    named |= {str(s) for s in graph.subjects(RDF.type, RDFS.Class)}
+    below: dict[str, set[str]] = {}
+    for quad in hierarchy:
+        below.setdefault(quad.object.value, set()).add(quad.subject.value)
+    found, todo = set(named), list(named)
+    while todo:
+        for sub in below.get(todo.pop(), ()):
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return frozenset(found)
+
+
 # ---------------------------------------------------------------- targets
 
 
@@ -215,25 +259,27 @@ def _targets(targets: tuple[_Target, ...], data: ox.Store) -> dict[str, int]:
     return {t.key: len(focus_nodes(t, data)) for t in targets}
 
 
-def focus_nodes(target: _Target, data: ox.Store) -> set[ox.NamedNode | ox.BlankNode | ox.Literal]:
-    """The focus nodes a node shape's targets select in ``data``."""
+def focus_nodes(target: _Target, data: ox.Store, *, graph: ox.DefaultGraph | None = None,
+                ) -> set[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    """The focus nodes a node shape's targets select in ``data`` (in ``graph``, or in any graph)."""
     nodes: set[ox.NamedNode | ox.BlankNode | ox.Literal] = set(target.nodes)  # whether or not the data has them
     for cls in target.classes:
-        for sub in subclasses(data, cls):
-            nodes.update(q.subject for q in data.quads_for_pattern(None, _TYPE, sub, None))
+        for sub in subclasses(data, cls, graph=graph):
+            nodes.update(q.subject for q in data.quads_for_pattern(None, _TYPE, sub, graph))
     for predicate in target.subjects_of:
-        nodes.update(q.subject for q in data.quads_for_pattern(None, predicate, None, None))
+        nodes.update(q.subject for q in data.quads_for_pattern(None, predicate, None, graph))
     for predicate in target.objects_of:
-        nodes.update(q.object for q in data.quads_for_pattern(None, predicate, None, None))
+        nodes.update(q.object for q in data.quads_for_pattern(None, predicate, None, graph))
     return nodes
 
 
-def subclasses(data: ox.Store, cls: ox.NamedNode) -> set[ox.NamedNode | ox.BlankNode]:
+def subclasses(data: ox.Store, cls: ox.NamedNode, *, graph: ox.DefaultGraph | None = None,
+               ) -> set[ox.NamedNode | ox.BlankNode]:
     """``cls`` and everything that is an rdfs:subClassOf it, transitively, in ``data``."""
     seen: set[ox.NamedNode | ox.BlankNode] = {cls}
     todo = [cls]
     while todo:
-        for q in data.quads_for_pattern(None, _SUBCLASS, todo.pop(), None):
+        for q in data.quads_for_pattern(None, _SUBCLASS, todo.pop(), graph):
             if q.subject not in seen and not isinstance(q.subject, ox.Triple):
                 seen.add(q.subject)
                 todo.append(q.subject)
