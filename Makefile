@@ -6,7 +6,7 @@ OUT    ?= out
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup vendor run build validate serve test test-fast screenshots wheel clean
+.PHONY: setup vendor run build validate serve test test-fast lint screenshots wheel clean
 
 $(BIN)/dtkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ $(COMUNICA): .ci/comunica/package.json .ci/comunica/package-lock.json
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not server and not slow"
+
+## the linter and the type checker (configured in pyproject.toml), as CI runs them
+lint: setup
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 
 ## the browser test, keeping its screenshots of the overview and an article in docs/screenshots/
 screenshots: setup

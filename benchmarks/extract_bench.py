@@ -49,9 +49,10 @@ def main() -> None:
             source = Source(name=path.name, key=path.stem, path=path)
             article = read(source, max_bytes=10**8)
             extractions = extractor.run(article)
-            t_read = _median_ms(lambda: read(source, max_bytes=10**8), args.repeat)
-            t_extract = _median_ms(lambda: extractor.run(article), args.repeat)
-            t_map = _median_ms(lambda: mapper.map(extractions, base=DEFAULT_BASE, builder="bench"), args.repeat)
+            t_read = _median_ms(lambda source=source: read(source, max_bytes=10**8), args.repeat)
+            t_extract = _median_ms(lambda article=article: extractor.run(article), args.repeat)
+            t_map = _median_ms(lambda extractions=extractions: mapper.map(extractions, base=DEFAULT_BASE, builder="bench"),
+                               args.repeat)
             rows.append((path.name, len(article.text), t_read, t_extract, t_map))
     print(f"{'article':44s} {'chars':>6s} {'read':>7s} {'extract':>8s} {'map':>7s} {'ext+map':>8s}")
     for name, chars, r, e, m in rows:

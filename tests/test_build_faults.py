@@ -182,7 +182,7 @@ def test_a_bad_sidecar_fails_its_article_only(sidecar: bytes, reason: str, tmp_p
     (folder / "bad.txt").write_text(_body(B), encoding="utf-8")
     (folder / "bad.json").write_bytes(sidecar)
     out = tmp_path / "kg.nq"
-    code, stdout, err = _run(capsys, folder, "--output", out)
+    code, _stdout, err = _run(capsys, folder, "--output", out)
     assert code == 3
     line = _failed_line(err, "bad.json")
     assert f"{folder / 'bad.json'} (metadata of bad.txt): {reason}" in line and "(fix: " in line
@@ -303,7 +303,7 @@ def test_when_a_bug_fails_every_input_nothing_is_written_and_the_tracebacks_are_
     assert lines[0] == (f"dtkg: failed: {EXAMPLES / A}: dtkg failed on this input (ZeroDivisionError: division by zero); "
                         "this is a bug in dtkg")
     assert lines[1].startswith(f"dtkg: 1 input(s) hit a bug in dtkg; the tracebacks are in {tmp_path}/dtkg-bug-")
-    assert lines[2] == f"dtkg: error: kg.nq: no input could be built into an article (fix: see the reason given for each input)"
+    assert lines[2] == "dtkg: error: kg.nq: no input could be built into an article (fix: see the reason given for each input)"
     log = Path(lines[1].split("the tracebacks are in ")[1].split(":")[0])
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
 

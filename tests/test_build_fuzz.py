@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path

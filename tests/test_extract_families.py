@@ -21,7 +21,7 @@ def extractor() -> Extractor:
 
 
 def run(extractor: Extractor, body: str, *, title: str = "Tin chuyển đổi số") -> Extraction:
-    source = Source(name="t.txt", key="t", data=f"{title}\n\n{body}\n".encode("utf-8"))
+    source = Source(name="t.txt", key="t", data=f"{title}\n\n{body}\n".encode())
     return extractor.run(read(source, max_bytes=10**6))[0]
 
 

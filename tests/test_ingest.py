@@ -120,7 +120,7 @@ def test_seed_layout_separates_noise_title_byline_and_teaser() -> None:
     assert teaser.part_of == "seed"
     assert len(teaser.sentences) == 2
     assert not any("{keywords}" in s.text for s in article.sentences)
-    assert not any("Nguyễn Thái" == s.text for s in article.sentences)
+    assert not any(s.text == "Nguyễn Thái" for s in article.sentences)
     assert not any(s.text.startswith("Sau 5 năm, Tập đoàn VNPT") for s in article.sentences)
 
 

@@ -16,7 +16,7 @@ import pickle
 import re
 from dataclasses import is_dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from dtkg import resources
 from dtkg.settings import Settings
@@ -30,8 +30,11 @@ if TYPE_CHECKING:
 class Entry(Protocol):
     """What the cache keeps: a frozen dataclass that says whether it failed and whether it came from the cache."""
 
-    error: str | None
-    cached: bool
+    @property
+    def error(self) -> str | None: ...
+
+    @property
+    def cached(self) -> bool: ...
 
 
 E = TypeVar("E", bound=Entry)
@@ -84,12 +87,13 @@ class Cache(Generic[E]):
         try:
             with self._path(key).open("rb") as handle:
                 result = pickle.load(handle)
-        except Exception:  # noqa: BLE001 — a missing, truncated or garbage entry is a miss
+        except Exception:
             return None
-        if not is_dataclass(result) or (getattr(result, "source", None), getattr(result, "key", None)) != (
+        if isinstance(result, type) or not is_dataclass(result) or (getattr(result, "source", None), getattr(result, "key", None)) != (
                 source.name, source.key):
             return None  # not an entry of this source (a garbage file that happens to unpickle)
-        return replace(result, cached=True)  # type: ignore[type-var]
+        entry: Any = result
+        return cast(E, replace(entry, cached=True))
 
     def put(self, source: "Source", result: E) -> None:
         key = self._key(source)

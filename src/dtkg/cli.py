@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dtkg: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 — a bug: say so, keep the traceback off the terminal
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         log = _bug_log(traceback.format_exc())

@@ -33,7 +33,7 @@ def terms(ontology: Path | None = None) -> list[TermPage]:
     query = (Path(__file__).parent / "docs.rq").read_text(encoding="utf-8")
     out = []
     for row in store.query(query):  # type: ignore[union-attr]
-        value = lambda name: row[name].value if row[name] is not None else ""  # noqa: E731
+        value = lambda name, row=row: row[name].value if row[name] is not None else ""  # noqa: E731
         out.append(TermPage(value("term"), value("kind"), value("term").rsplit("#", 1)[-1], value("labelVi"),
                             value("labelEn"), value("definitionVi"), value("definitionEn"),
                             tuple(value("parents").split()), tuple(value("domains").split()),

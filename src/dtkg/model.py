@@ -25,7 +25,7 @@ class Span:
     def of(self, text: str) -> str:
         return text[self.start : self.end]
 
-    def __contains__(self, other: "Span") -> bool:  # type: ignore[override]
+    def __contains__(self, other: "Span") -> bool:
         return self.start <= other.start and other.end <= self.end
 
 

@@ -103,7 +103,7 @@ class _Worker:
             return self._process(source)
         except DtkgError as exc:
             return ArticleResult(source.name, source.key, error=str(exc))
-        except Exception as exc:  # noqa: BLE001 — a bug, reported with its traceback; the other inputs go on
+        except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"
             if len(reason) > _MAX_ERROR_TEXT:
                 reason = reason[:_MAX_ERROR_TEXT] + "…"
@@ -116,7 +116,7 @@ class _Worker:
         extractions = windows.extract(self.extractor, article)
         quads = self.mapper.map(extractions, base=self.settings.base_iri, builder=self.builder)
         check = validate_article(quads, validator=self.validator) if self.validator is not None else None
-        text = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        text = _nquads(sorted(quads, key=str))
         notes = article.notes + tuple(note for x in extractions for note in x.notes)
         return ArticleResult(source.name, source.key, text, check, notes=notes)
 
@@ -133,6 +133,12 @@ def _init_worker(settings: Settings, parent: int) -> None:
 def _process(source: Source) -> ArticleResult:
     assert _WORKER is not None
     return _WORKER.process(source)
+
+
+def _nquads(quads: list[ox.Quad]) -> str:
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert text is not None  # serialize returns the bytes when given no output
+    return text.decode("utf-8")
 
 
 def reference_quads(base: str) -> list[ox.Quad]:
@@ -187,7 +193,7 @@ def _write(sources: list[Source], output: Path, fmt: DatasetFormat, settings: Se
     checks = _Checks(settings, cache) if settings.validate else None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(ox.serialize(reference_quads(settings.base_iri), format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+            out.write(_nquads(reference_quads(settings.base_iri)))
             for result in _results(sources, settings, cache):
                 if progress:
                     progress(result)
@@ -203,7 +209,7 @@ def _write(sources: list[Source], output: Path, fmt: DatasetFormat, settings: Se
                 reused += result.cached
             out.flush()
             resolution = resolve(tmp, base=settings.base_iri)
-            out.write(ox.serialize(resolution, format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+            out.write(_nquads(resolution))
             if checks is not None:
                 checks.add_resolution(resolution)
         if not built:

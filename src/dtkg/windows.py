@@ -75,7 +75,7 @@ def _shifted(value: T, *, by: int, agreements: int) -> T:
         return tuple(_shifted(v, by=by, agreements=agreements) for v in value)  # type: ignore[return-value]
     if isinstance(value, Article) or not is_dataclass(value) or isinstance(value, type):
         return value
-    changes = {}
+    changes: dict[str, object] = {}
     for f in fields(value):
         old = getattr(value, f.name)
         if f.name == "agreement" and isinstance(old, int) and not isinstance(old, bool):
@@ -84,7 +84,7 @@ def _shifted(value: T, *, by: int, agreements: int) -> T:
             new = _shifted(old, by=by, agreements=agreements)
             if new != old:
                 changes[f.name] = new
-    return replace(value, **changes) if changes else value  # type: ignore[type-var]
+    return replace(value, **changes) if changes else value
 
 
 def _merged(article: Article, parts: list[Extraction], note: str) -> Extraction:

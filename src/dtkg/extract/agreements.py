@@ -25,7 +25,7 @@ _V = vocabulary()
 _NOUN = re.compile(rf"{_V.alt('agreement_nouns')}|\b(?:{_V.alt('agreement_nouns', 'acronyms')})\b", re.IGNORECASE)
 _SIGN = re.compile(rf"(?<!\w)(?:{_V.alt('signing_verbs')})(?!\w)", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<!\w)(?:không|chưa|chẳng)\s+(?:\w+\s+){0,3}(?:ký|kí)", re.IGNORECASE)
-_EARLIER = re.compile(rf"(?:năm|từ năm|hồi năm|vào năm)\s+(?P<year>(?:19|20)\d\d)\b|trước đó|trước đây|tiếp nối|đã từng", re.IGNORECASE)
+_EARLIER = re.compile(r"(?:năm|từ năm|hồi năm|vào năm)\s+(?P<year>(?:19|20)\d\d)\b|trước đó|trước đây|tiếp nối|đã từng", re.IGNORECASE)
 _ANAPHORIC = re.compile(rf"^(?:Đây là|Đó là)|(?:{_V.alt('agreement_references')}) (?:này|trên)", re.IGNORECASE)
 _PLURAL_COUNTERPART = re.compile(r"với\s+(?:hơn|gần|trên|khoảng|nhiều|các|\d)", re.IGNORECASE)
 

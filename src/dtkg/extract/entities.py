@@ -188,7 +188,7 @@ def _drop_parenthetical(found: list[Found], segment: str) -> list[Found]:
     found = sorted(found, key=lambda f: f.start)
     drop: set[int] = set()
     for f in found:
-        if f.type in (EntityType.PERSON, EntityType.PLACE) or not segment[f.end:f.end + 2] == " (":
+        if f.type in (EntityType.PERSON, EntityType.PLACE) or segment[f.end:f.end + 2] != " (":
             continue
         close = segment.find(")", f.end)
         if close == -1:
@@ -322,19 +322,19 @@ class EntityFinder:
             taken = [t for t in taken if not (f.start <= t[0] and t[1] <= f.end)]
             found.append(f)
             taken.append((f.start, f.end))
-        for m in _GENERIC_PUBLIC.finditer(segment):
-            if not _overlaps(m.start(), m.end(), taken):
-                surface = m.group(0)
-                found.append(Found(m.start(), m.end(), surface, iris.entity(self.base, "org", surface), surface,
+        for hit in _GENERIC_PUBLIC.finditer(segment):
+            if not _overlaps(hit.start(), hit.end(), taken):
+                surface = hit.group(0)
+                found.append(Found(hit.start(), hit.end(), surface, iris.entity(self.base, "org", surface), surface,
                                    EntityType.ORGANIZATION, generic=True))
-                taken.append((m.start(), m.end()))
-        for m in GENERIC_BODIES.finditer(segment):
-            if not _overlaps(m.start(), m.end(), taken):
-                found.append(Found(m.start(), m.end(), m.group(0), "", m.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
-                taken.append((m.start(), m.end()))
-        for m in _PLACE_CLASSIFIER.finditer(segment):
-            for part in re.finditer(rf"[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}", m.group("name")):
-                s0, e0 = m.start("name") + part.start(), m.start("name") + part.end()
+                taken.append((hit.start(), hit.end()))
+        for hit in GENERIC_BODIES.finditer(segment):
+            if not _overlaps(hit.start(), hit.end(), taken):
+                found.append(Found(hit.start(), hit.end(), hit.group(0), "", hit.group(0), EntityType.GOVERNMENT_ORGANIZATION, generic=True))
+                taken.append((hit.start(), hit.end()))
+        for hit in _PLACE_CLASSIFIER.finditer(segment):
+            for part in re.finditer(rf"[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*){{0,3}}", hit.group("name")):
+                s0, e0 = hit.start("name") + part.start(), hit.start("name") + part.end()
                 strong, _weak = surnames()
                 if not _overlaps(s0, e0, taken) and not (part.group(0).split()[0] in strong and len(part.group(0).split()) >= 3):
                     name = part.group(0)

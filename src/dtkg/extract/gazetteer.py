@@ -124,7 +124,7 @@ class Matcher:
             return []
         folded, offsets = fold_with_offsets(text)
         ends: dict[int, list[int]] = {}
-        for index, start, end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
+        for index, start, _end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
             ends.setdefault(start, []).append(index)
         matches: list[Match] = []
         position = 0
@@ -219,16 +219,16 @@ def load(base: str, files: tuple[Path, ...] | None = None) -> Gazetteer:
         kind = _kind(classes)
         if kind is None:
             continue
-        entry = Entry(iri, pref, kind, classes)
-        entries.append(entry)
+        unit = Entry(iri, pref, kind, classes)
+        entries.append(unit)
         bucket = {Kind.CONCEPT: concepts, Kind.RANK: ranks, Kind.TITLE: titles}.get(kind, named)
-        bucket.extend((s, entry) for s in surfaces)
-        if entry.is_unit:
-            for code, (body, written) in _governing_bodies(base, entry, surfaces).items():
+        bucket.extend((s, unit) for s in surfaces)
+        if unit.is_unit:
+            for code, (body, written) in _governing_bodies(base, unit, surfaces).items():
                 named.extend((form, body) for form in written)
                 bodies[code, iri] = body
             if DTKG + "CentralCity" in classes:
-                named.extend((f"{prefix}{entry.name}", entry) for prefix in ("TP.", "TP. ", "TP ", "thành phố ", "Thành phố "))
+                named.extend((f"{prefix}{unit.name}", unit) for prefix in ("TP.", "TP. ", "TP ", "thành phố ", "Thành phố "))
     by_iri = {e.iri: e for e in entries} | {e.iri: e for _, e in named}
     core: dict[str, list[str]] = {}
     for row in store.query((Path(__file__).parent / "concept-core.rq").read_text(encoding="utf-8")):  # type: ignore[union-attr]

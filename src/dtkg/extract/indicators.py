@@ -91,7 +91,7 @@ def _figure(m: re.Match[str], text: str, sentence, found: list[Found], main: str
     if _FUTURE.search(text[c_start:c_end]):
         return None
     cue = None
-    for cue in _FUTURE.finditer(text[: m.start()]):
+    for cue in _FUTURE.finditer(text[: m.start()]):  # noqa: B007 — the last one is wanted
         pass
     if cue is not None and _TARGET_CUE.match(cue.group(0)) and not _PAST.search(text[cue.end(): m.start()]):
         return None

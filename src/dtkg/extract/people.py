@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from dtkg.extract.entities import Found, body_entry, main_province
-from dtkg.extract.gazetteer import Gazetteer, Match
+from dtkg.extract.gazetteer import Gazetteer
 from dtkg.extract.vocab import alternation, vocabulary
 from dtkg.extract.family import Context
 from dtkg.extract.tenure import read_tenure, title_of

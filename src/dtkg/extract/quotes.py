@@ -29,7 +29,7 @@ def extract_quotes(article: Article, mentions: list[Found],
     """Quotes with their speakers; ``titles`` are (role label, person[, organisation]) of the posts the
     article names, for a speaker named by title only ("vị Phó Chủ tịch nói", "Tổng giám đốc ACV nói")."""
     names = {f.iri: f.name for f in mentions}
-    titles = [(t[0], t[1], t[2] if len(t) > 2 else None) for t in titles or []]  # type: ignore[misc]
+    titles = [(t[0], t[1], t[2] if len(t) > 2 else None) for t in titles or []]
     quotes: list[Quote] = []
     last_person: str | None = None
     introduced: str | None = None  # "Ông X cho biết:" closing the sentence before: the quote that opens this one is X's
@@ -42,7 +42,7 @@ def extract_quotes(article: Article, mentions: list[Found],
             speaker = (_speaker_before(text, m.start(), persons, sentence.span.start)
                        or _speaker_after(text, m.end(), persons, sentence.span.start)
                        or _according_to(text, m.start(), persons, sentence.span.start)
-                       or _titled_speaker(text, m, titles, names)
+                       or _titled_speaker(text, m, titles, names)  # type: ignore[arg-type]
                        or (last_person if _pronoun_speaks(text, m) else None)
                        or (introduced if not text[: m.start()].strip(" -–—") else None))
             if speaker:
@@ -138,4 +138,4 @@ class Quotes:
 
     def extract(self, context: Context) -> tuple[Quote, ...]:
         titles = [(m.role, m.person, m.organization) for m in context["positions"].memberships]
-        return tuple(extract_quotes(context.article, context["mentions"], titles))
+        return tuple(extract_quotes(context.article, context["mentions"], titles))  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from dtkg.extract.quotes import Quotes
 from dtkg.extract.targets import Targets
 
 #: Every pattern family dtkg runs on an article's text.
-FAMILIES: tuple[Family, ...] = (
+FAMILIES: tuple[Family, ...] = (  # type: ignore[assignment]
     Mentions(), Positions(), Agreements(), Targets(), Quotes(), Documents(), Awards(), Indicators(), Concepts(),
 )
 

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -143,7 +143,7 @@ def _warc_sources(path: Path, errors: list[IngestError], notes: list[str]) -> li
                    data=page.body, meta=page.meta, line=page.index, format=Format.HTML) for page in found.pages]
 
 
-def shown(path: Path | str) -> str:
+def shown(path: Path | str | bytes) -> str:
     """A path as text that can be printed and stored: undecodable bytes of a file name as ``\\xNN``."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
@@ -250,7 +250,7 @@ def _sidecar(path: Path) -> dict[str, str]:
     return metadata(meta, where=where)
 
 
-def metadata(values: dict[str, object], *, where: str) -> dict[str, str]:
+def metadata(values: Mapping[str, object], *, where: str) -> dict[str, str]:
     """The url, title, published date (as YYYY-MM-DD) and author of a record or sidecar, checked."""
     meta: dict[str, str] = {}
     for key in METADATA_KEYS:

@@ -55,7 +55,7 @@ def _run(store: ox.Store, name: str, graph: ox.NamedNode) -> Iterable[object]:
     text = path.read_text(encoding="utf-8")
     bound = {ox.Variable("resolution"): graph} if "?resolution" in text else None
     try:
-        return store.query(text, use_default_graph_as_union=True, substitutions=bound)
+        return store.query(text, use_default_graph_as_union=True, substitutions=bound)  # type: ignore[arg-type, return-value]
     except (SyntaxError, OSError, RuntimeError) as exc:
         raise ResolveError(f"resolution query failed: {exc}", path=str(path)) from exc
 
@@ -89,7 +89,7 @@ def _links(store: ox.Store, graph: ox.NamedNode, base: str, kind: str, query: st
     pairs = []
     for row in _run(store, query, graph):
         a, b = row["a"].value, row["b"].value  # type: ignore[index]
-        parties = sorted(p.object.value for p in store.quads_for_pattern(ox.NamedNode(a), ox.NamedNode(_DTKG + shared), None))
+        parties = sorted(p.object.value for p in store.quads_for_pattern(ox.NamedNode(a), ox.NamedNode(_DTKG + shared), None))  # type: ignore[union-attr]
         key = row["key"].value if row["key"] is not None else ""  # type: ignore[index]
         pairs.append((a, b, " ".join(parties + [key])))
     out = []

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import IO, cast
 from urllib.parse import quote
@@ -82,11 +82,11 @@ def modified_time(store_folder: Path) -> str:
 
 def now() -> str:
     """The current time (UTC, ISO 8601, whole seconds)."""
-    return _iso(datetime.now(tz=timezone.utc).timestamp())
+    return _iso(datetime.now(tz=UTC).timestamp())
 
 
 def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.fromtimestamp(timestamp, tz=UTC).replace(microsecond=0).isoformat()
 
 
 def root_for(store_folder: Path) -> Path:
@@ -167,7 +167,7 @@ def nquads_dump(store: ox.Store, path: Path) -> Dump:
     with path.open("wb") as raw:
         hashing = _Hashing(raw)
         with gzip.GzipFile(fileobj=cast(IO[bytes], hashing), mode="wb", compresslevel=6, mtime=0) as packed:
-            store.dump(packed, format=ox.RdfFormat.N_QUADS)
+            store.dump(packed, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
     return Dump(NQUADS_DUMP, "application/n-quads", "application/gzip", None, hashing.size,
                 hashing.sha256.hexdigest())
 

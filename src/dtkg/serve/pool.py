@@ -54,7 +54,7 @@ class Worker:
         worker = cls(process, number, config.store)
         try:
             frame = await asyncio.wait_for(worker.receive(), START_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             frame = None
         if frame is None or frame.kind != frames.READY:
             worker.kill()
@@ -87,7 +87,7 @@ class Worker:
         await self.process.stdin.drain()
         try:
             frame = await asyncio.wait_for(self.receive(), START_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             frame = None
         if frame is None or frame.kind != frames.READY:
             reason = frame.payload.decode(errors="replace") if frame is not None else "no answer"
@@ -177,7 +177,7 @@ class WorkerPool:
             try:
                 remaining = deadline - asyncio.get_running_loop().time()
                 worker = await asyncio.wait_for(self._idle.get(), max(remaining, 0.001))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise Busy() from None
             if not worker.alive:
                 log.warning("query worker %d died while idle (exit %s); replacing it", worker.number, worker.process.returncode)

@@ -50,9 +50,9 @@ class Statistics:
             return tuple((str(a), int(b)) for a, b in data[key])  # type: ignore[attr-defined]
 
         return cls(
-            triples=int(data["triples"]),  # type: ignore[arg-type]
-            graphs=int(data["graphs"]),  # type: ignore[arg-type]
-            entities=int(data["entities"]),  # type: ignore[arg-type]
+            triples=int(data["triples"]),  # type: ignore[call-overload]
+            graphs=int(data["graphs"]),  # type: ignore[call-overload]
+            entities=int(data["entities"]),  # type: ignore[call-overload]
             classes=pairs("classes"),
             properties=pairs("properties"),
             graph_triples=pairs("graph_triples"),

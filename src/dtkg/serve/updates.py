@@ -98,7 +98,7 @@ def payload(content_type: str | None, body: bytes) -> tuple[tuple[str, bytes], .
         raise ProtocolError(400, "the multipart/form-data body has no parts (fix: check its boundary)")
     return tuple(
         (part.get_content_type(), part.get_payload(decode=True) or b"")  # type: ignore[misc]
-        for part in message.iter_parts()  # type: ignore[attr-defined]
+        for part in message.iter_parts()
     )
 
 

@@ -133,8 +133,8 @@ class ArtefactMaker:
                 made = await run_in_threadpool(artefacts.make, source, self.root, key, base_iri=self.base_iri,
                                                modified=modified)
             else:
-                made = await self._in_process_of_its_own(key, source, modified)
-        except Exception as exc:  # noqa: BLE001 - reported on the pages that need it, and logged
+                made = await self._in_process_of_its_own(key, source, modified)  # type: ignore[assignment]
+        except Exception as exc:
             self.failure = f"{type(exc).__name__}: {exc}"
             log.warning("the dataset's statistics and dumps could not be made: %s", self.failure)
             return
@@ -185,7 +185,7 @@ def description(made: Artefacts | None, *, url: str, base_iri: str, license: str
 
     def run(name: str, **values: ox.NamedNode | ox.Literal | None) -> list[ox.Triple]:
         bound = {ox.Variable(k): v for k, v in values.items() if v is not None}
-        results = empty.query((QUERIES / f"{name}.rq").read_text(encoding="utf-8"), base_iri=url, substitutions=bound)
+        results = empty.query((QUERIES / f"{name}.rq").read_text(encoding="utf-8"), base_iri=url, substitutions=bound)  # type: ignore[arg-type]
         assert isinstance(results, ox.QueryTriples)
         return list(results)
 

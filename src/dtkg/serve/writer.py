@@ -115,7 +115,7 @@ class Writer:
         self._reader = asyncio.ensure_future(self._read_stderr(process))
         try:
             frame = await asyncio.wait_for(frames.receive_frame(process.stdout), START_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             frame = None
         if frame is None or frame.kind != frames.READY:
             await self._kill(process)
@@ -135,7 +135,7 @@ class Writer:
         await process.stdin.drain()
         try:
             frame = await asyncio.wait_for(frames.receive_frame(process.stdout), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await self._kill(process)
             shutil.rmtree(snapshot, ignore_errors=True)
             raise JobFailed(limits.TIMEOUT_STATUS, limits.timed_out(self.timeout).replace("query", "update", 1)) \
@@ -170,7 +170,7 @@ class Writer:
             self._process.stdin.close()  # the writer ends between jobs and closes the store cleanly
             try:
                 await asyncio.wait_for(self._process.wait(), 10.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await self._kill(self._process)
 
     @staticmethod

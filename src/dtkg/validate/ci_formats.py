@@ -104,8 +104,8 @@ def sarif(run: ValidationRun, ctx: ReportContext) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _rules(findings: list[Finding]) -> list[dict]:  # type: ignore[type-arg]
-    rules: dict[str, dict] = {}  # type: ignore[type-arg]
+def _rules(findings: list[Finding]) -> list[dict]:
+    rules: dict[str, dict] = {}
     for f in findings:
         rule = rules.setdefault(_rule_id(f), {
             "id": _rule_id(f),
@@ -123,7 +123,7 @@ def _rule_id(f: Finding) -> str:
     return compact(f.shape) if f.shape else compact(f.component)
 
 
-def _result(f: Finding, ctx: ReportContext, index: dict[str, int]) -> dict:  # type: ignore[type-arg]
+def _result(f: Finding, ctx: ReportContext, index: dict[str, int]) -> dict:
     rule = _rule_id(f)
     result = {
         "ruleId": rule,
@@ -137,14 +137,14 @@ def _result(f: Finding, ctx: ReportContext, index: dict[str, int]) -> dict:  # t
     }
     evidence = ctx.evidence_for(f)
     if evidence is not None:
-        result["properties"]["evidence"] = evidence.text
+        result["properties"]["evidence"] = evidence.text  # type: ignore[index]
     return result
 
 
-def _location(f: Finding, ctx: ReportContext) -> dict:  # type: ignore[type-arg]
+def _location(f: Finding, ctx: ReportContext) -> dict:
     graph = ctx.graph_of(f)
     uri = ctx.source_of(graph) or ctx.dataset or "dataset"
-    physical: dict = {"artifactLocation": {"uri": uri}}  # type: ignore[type-arg]
+    physical: dict = {"artifactLocation": {"uri": uri}}
     evidence = ctx.evidence_for(f)
     if evidence is not None and ctx.region_known(f) and ctx.source_of(graph):
         physical["region"] = {"startLine": evidence.start_line, "startColumn": evidence.start_column,

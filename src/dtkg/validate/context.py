@@ -86,7 +86,7 @@ class ReportContext:
             for mine, theirs in ((sources, ctx.sources), (labels, ctx.labels), (evidence, ctx.evidence),
                                  (graphs, ctx.graphs)):
                 for key, value in theirs.items():
-                    mine.setdefault(key, value)  # type: ignore[attr-defined]
+                    mine.setdefault(key, value)  # type: ignore[arg-type]
             teasers |= ctx.teasers
         return cls(sources, labels, evidence, graphs, frozenset(teasers), dataset)
 
@@ -120,7 +120,7 @@ def _node(iri: str) -> ox.NamedNode | None:
         return None
 
 
-def _objects(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode) -> list[ox.Term]:
+def _objects(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode) -> list[ox.Term]:  # type: ignore[name-defined]
     return sorted({q.object for q in store.quads_for_pattern(subject, predicate, None, None)}, key=str)
 
 
@@ -128,9 +128,9 @@ def _sources(store: ox.Store) -> dict[str, str]:
     """Article graph (and article) IRI → the source file it was built from."""
     out: dict[str, str] = {}
     for quad in sorted(store.quads_for_pattern(None, _SOURCE_NAME, None, None), key=str):
-        article, source = quad.subject, quad.object.value
-        out.setdefault(article.value, source)
-        for graph in _objects(store, article, _ARTICLE_GRAPH):
+        article, source = quad.subject, quad.object.value  # type: ignore[union-attr]
+        out.setdefault(article.value, source)  # type: ignore[union-attr]
+        for graph in _objects(store, article, _ARTICLE_GRAPH):  # type: ignore[arg-type]
             out.setdefault(graph.value, source)
     return out
 
@@ -165,7 +165,7 @@ def _evidence(store: ox.Store, iri: str, texts: dict[str, str]) -> Evidence | No
     return None
 
 
-def _span(store: ox.Store, span: ox.Term, texts: dict[str, str]) -> Evidence | None:
+def _span(store: ox.Store, span: ox.Term, texts: dict[str, str]) -> Evidence | None:  # type: ignore[name-defined]
     if not isinstance(span, (ox.NamedNode, ox.BlankNode)):
         return None
     selectors = _objects(store, span, _HAS_SELECTOR)
@@ -193,7 +193,7 @@ def _span(store: ox.Store, span: ox.Term, texts: dict[str, str]) -> Evidence | N
     return Evidence(exact.value, article, start, end, line, column, end_line, end_column)
 
 
-def _int(term: ox.Term) -> int | None:
+def _int(term: ox.Term) -> int | None:  # type: ignore[name-defined]
     try:
         return int(term.value) if isinstance(term, ox.Literal) else None
     except ValueError:

@@ -88,7 +88,7 @@ def _pyshacl(shapes: rdflib.Graph) -> Program:
         if not isinstance(report, rdflib.Graph):
             raise ValidationError(f"pySHACL failed: {text}")
         for result, value in list(report.subject_objects(SH.value)) if ill_typed else ():
-            if value in ill_typed:
+            if isinstance(value, rdflib.Literal) and value in ill_typed:
                 report.set((result, SH.value, ill_typed[value]))
         return report
 
@@ -117,7 +117,7 @@ class _CachingGraph(rdflib.Graph):
     evaluation.
     """
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def query(self, query_object, *args, **kwargs):  # type: ignore[no-untyped-def]
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)

@@ -64,7 +64,7 @@ async def concept_page(web: Web, request: Request) -> Response:
     return await _page(web, request, concept_iris(raw_path(request)), concept)
 
 
-async def _page(web: Web, request: Request, candidates: list[str], fallback: Callable) -> Response:  # type: ignore[type-arg]
+async def _page(web: Web, request: Request, candidates: list[str], fallback: Callable) -> Response:
     try:
         wants_html = choose_for(request, formats.RESOURCE_OFFERS).html
     except NotAcceptable:

@@ -57,7 +57,7 @@ def query_text(name: str) -> str:
 def parse_term(text: str) -> Term:
     """An N-Triples term (as ``str(term)`` writes it) back as a pyoxigraph term."""
     triple = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .".encode(), format=ox.RdfFormat.N_TRIPLES)))
-    return triple.object  # type: ignore[return-value]
+    return triple.object
 
 
 def run_queries(store: ox.Store, job: QueriesJob, *, base_iri: str | None = None) -> bytes:

@@ -36,7 +36,7 @@ def language(request: Request) -> str:
     """The page language: ``?lang=``, else the cookie, else Vietnamese."""
     for wanted in (request.query_params.get("lang"), request.cookies.get(COOKIE)):
         if wanted in LANGUAGES:
-            return wanted  # type: ignore[return-value]
+            return wanted
     return LANGUAGES[0]
 
 
