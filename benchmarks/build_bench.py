@@ -98,7 +98,7 @@ def change_one(folder: Path) -> None:
     files = sorted(p for p in folder.iterdir() if p.suffix == ".txt")
     path = files[min(99, len(files) - 1)]
     raw = path.read_bytes()
-    path.write_bytes(raw.replace(b"\n\n", "\n\nBài viết đã được cập nhật.\n\n".encode("utf-8"), 1)
+    path.write_bytes(raw.replace(b"\n\n", "\n\nBài viết đã được cập nhật.\n\n".encode(), 1)
                      if raw.startswith(b"\xef\xbb\xbf") or _utf8(raw) else raw + b"\r\n")
 
 
@@ -114,12 +114,12 @@ def stages(folder: Path, cache: Path, k: int, workers_note: str) -> dict[str, fl
     """Per-stage CPU milliseconds per article on ``k`` articles in this process, and the cross-article step."""
     import pyoxigraph as ox
 
-    from dtkg import __version__, iris, resources
+    from dtkg import __version__, resources
     from dtkg.extract import Extractor
     from dtkg.ingest import discover, read
     from dtkg.mapping import Mapper
     from dtkg.settings import DEFAULT_BASE
-    from dtkg.validate import CrossArticle, Validator, validate_article
+    from dtkg.validate import Validator, validate_article
 
     sources = discover([folder])[0]
     sample = sources[:: max(1, len(sources) // k)][:k]

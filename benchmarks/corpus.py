@@ -365,7 +365,7 @@ def _signatories(w: Writer, draft: Draft, group: Org, c: str, c_aliases: list[st
     rank = rng.choice(RANKS) if kind in ("police", "army") else ""
     ranked = f"{rank} {other}" if rank else other
     draft.paragraphs.append(rng.choice([
-        f"Ký thỏa thuận có ông {head}, {head_title} {group.short} và {'ông' if rank else 'ông'} {ranked}, {title} {c}.",
+        f"Ký thỏa thuận có ông {head}, {head_title} {group.short} và ông {ranked}, {title} {c}.",
         f"Chứng kiến lễ ký có {ranked}, {title} {c}; ông {head}, {head_title} {group.short} cùng đại diện các sở, ngành.",
     ]))
     draft.persons += [head, other]

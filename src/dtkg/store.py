@@ -6,7 +6,8 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 
@@ -57,7 +58,7 @@ def load_dataset(path: Path, *, store: ox.Store | None = None) -> ox.Store:
 
 
 @contextmanager
-def atomic_writer(path: Path, mode: str = "wb", *, durable: bool = True) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_writer(path: Path, mode: str = "wb", *, durable: bool = True) -> Iterator[IO]:
     """Write to a temporary file beside ``path`` and rename it into place only on success.
 
     ``durable=False`` skips the fsync: for files whose loss after a crash is harmless (a
@@ -68,7 +69,7 @@ def atomic_writer(path: Path, mode: str = "wb", *, durable: bool = True) -> Iter
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as handle:
             yield handle
             handle.flush()
             if durable:

@@ -251,7 +251,7 @@ def _box_item(line: str, *, bullet_only: bool) -> bool:
 def _title_like(line: str) -> bool:
     """A headline: short, at least three words, not ending like a sentence."""
     line = line.strip()
-    return 3 <= len(line.split()) and len(line) <= 200 and not re.search(r"[.:;,]\s*$", line)
+    return len(line.split()) >= 3 and len(line) <= 200 and not re.search(r"[.:;,]\s*$", line)
 
 
 def _teaser_item(page: _Page, span: Span, *, whole: Span | None = None) -> Teaser:

@@ -144,10 +144,8 @@ class CrossArticle:
             for slot, projection in self._pending.items():
                 self._replace(slot, set(_triples(projection)))
             run = self._check_everything()
-            changed = len(self._new_digests) if self._cold else len(self._pending) + len(removed)
         else:
             run = self._check_changes(removed)
-            changed = len(self._pending) + len(removed)
         self._save_state(run)
         return run
 
@@ -191,10 +189,10 @@ class CrossArticle:
         for slot in old_parts:
             graph = ox.NamedNode(slot)
             self.store.remove_graph(graph)
-            self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in new_parts.get(slot, ()))
+            self.store.extend(ox.Quad(s, p, o, graph) for s, p, o in new_parts.get(slot, ()))  # type: ignore[arg-type]
         for s_, p_, o_ in gone:
-            self.store.remove(ox.Quad(s_, p_, o_))
-        self.store.extend(ox.Quad(s_, p_, o_) for s_, p_, o_ in added)
+            self.store.remove(ox.Quad(s_, p_, o_))  # type: ignore[arg-type]
+        self.store.extend(ox.Quad(s_, p_, o_) for s_, p_, o_ in added)  # type: ignore[arg-type]
 
     def _replace(self, slot: str, triples: set[Triple]) -> None:
         """One slot's triples replaced, the union kept right (full rechecks)."""
@@ -222,7 +220,7 @@ class CrossArticle:
 
     def _in_store(self, triple: Triple, *, besides: set[ox.NamedNode] | None = None) -> bool:
         """Whether a slot (other than ``besides``) has the triple."""
-        for quad in self.store.quads_for_pattern(*triple, None):
+        for quad in self.store.quads_for_pattern(*triple, None):  # type: ignore[arg-type]
             if quad.graph_name != _UNION and (besides is None or quad.graph_name not in besides):
                 return True
         return False
@@ -240,7 +238,7 @@ class CrossArticle:
         for _ in range(hops):
             nxt: set[Term] = set()
             for node in frontier:
-                nxt.update(q.subject for q in self.store.quads_for_pattern(None, None, node, _UNION))
+                nxt.update(q.subject for q in self.store.quads_for_pattern(None, None, node, _UNION))  # type: ignore[misc]
                 nxt |= extra.get(node, set())
             frontier = nxt - found
             found |= frontier
@@ -275,16 +273,16 @@ class CrossArticle:
                 for quad in self.store.quads_for_pattern(node, None, None, _UNION):
                     yield quad
                     if level + 1 < levels and not isinstance(quad.object, ox.Literal) and quad.object not in seen:
-                        nxt.add(quad.object)
-            seen |= nxt
-            frontier = nxt
+                        nxt.add(quad.object)  # type: ignore[arg-type]
+            seen |= nxt  # type: ignore[arg-type]
+            frontier = nxt  # type: ignore[assignment]
 
     def _slot_triples(self, slot: str) -> Iterator[Triple]:
         for quad in self.store.quads_for_pattern(None, None, None, ox.NamedNode(slot)):
-            yield quad.subject, quad.predicate, quad.object
+            yield quad.subject, quad.predicate, quad.object  # type: ignore[misc]
 
     def _class_index(self) -> dict[ox.NamedNode, set[Term]]:
-        return {cls: subclasses(self.store, cls, graph=_UNION) for t in self.validator.cross_targets for cls in t.classes}
+        return {cls: subclasses(self.store, cls, graph=_UNION) for t in self.validator.cross_targets for cls in t.classes}  # type: ignore[misc]
 
     # ---------------------------------------------------------------- the state folder
 
@@ -350,7 +348,7 @@ class CrossArticle:
                 node = ox.NamedNode(name)
             except ValueError:
                 continue
-            slots |= {q.graph_name.value for q in self.store.quads_for_pattern(node, None, None, None)
+            slots |= {q.graph_name.value for q in self.store.quads_for_pattern(node, None, None, None)  # type: ignore[union-attr]
                       if q.graph_name not in (_MARK, _UNION)}
         if not slots:
             return ReportContext()

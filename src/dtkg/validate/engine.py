@@ -143,7 +143,7 @@ class Validator:
         triples = {ox.Triple(_skolem(q.subject), q.predicate, _skolem(q.object)) for q in quads
                    if (wanted is None or q.predicate.value in wanted)
                    and (types is None or q.predicate != _TYPE or q.object.value in types)}
-        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[return-value]
 
     def validate_cross(self, store: ox.Store) -> ValidationRun:
         """The cross-article shapes once on the union of all graphs of ``store``."""
@@ -156,7 +156,7 @@ class Validator:
 SKOLEM = "urn:dtkg:blank:"
 
 
-def _skolem(term: ox.Term) -> ox.Term:
+def _skolem(term: ox.Term) -> ox.Term:  # type: ignore[name-defined]
     return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
 
 
@@ -210,7 +210,7 @@ def _relevant_types(shapes: ShapeSet, hierarchy: list[ox.Quad]) -> frozenset[str
     named |= {str(s) for s in graph.subjects(RDF.type, RDFS.Class)}
     below: dict[str, set[str]] = {}
     for quad in hierarchy:
-        below.setdefault(quad.object.value, set()).add(quad.subject.value)
+        below.setdefault(quad.object.value, set()).add(quad.subject.value)  # type: ignore[union-attr]
     found, todo = set(named), list(named)
     while todo:
         for sub in below.get(todo.pop(), ()):
@@ -265,11 +265,11 @@ def focus_nodes(target: _Target, data: ox.Store, *, graph: ox.DefaultGraph | Non
     nodes: set[ox.NamedNode | ox.BlankNode | ox.Literal] = set(target.nodes)  # whether or not the data has them
     for cls in target.classes:
         for sub in subclasses(data, cls, graph=graph):
-            nodes.update(q.subject for q in data.quads_for_pattern(None, _TYPE, sub, graph))
+            nodes.update(q.subject for q in data.quads_for_pattern(None, _TYPE, sub, graph))  # type: ignore[misc]
     for predicate in target.subjects_of:
-        nodes.update(q.subject for q in data.quads_for_pattern(None, predicate, None, graph))
+        nodes.update(q.subject for q in data.quads_for_pattern(None, predicate, None, graph))  # type: ignore[misc]
     for predicate in target.objects_of:
-        nodes.update(q.object for q in data.quads_for_pattern(None, predicate, None, graph))
+        nodes.update(q.object for q in data.quads_for_pattern(None, predicate, None, graph))  # type: ignore[misc]
     return nodes
 
 
@@ -282,7 +282,7 @@ def subclasses(data: ox.Store, cls: ox.NamedNode, *, graph: ox.DefaultGraph | No
         for q in data.quads_for_pattern(None, _SUBCLASS, todo.pop(), graph):
             if q.subject not in seen and not isinstance(q.subject, ox.Triple):
                 seen.add(q.subject)
-                todo.append(q.subject)
+                todo.append(q.subject)  # type: ignore[arg-type]
     return seen
 
 

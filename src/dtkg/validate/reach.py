@@ -102,7 +102,7 @@ def _path_length(shapes: rdflib.Graph, path: Node) -> int | None:
         return 1
     if isinstance(path, rdflib.BNode) and (path, rdflib.RDF.first, None) in shapes:
         steps = [_path_length(shapes, step) for step in Collection(shapes, path)]
-        return None if any(s is None for s in steps) else sum(steps)  # type: ignore[misc]
+        return None if any(s is None for s in steps) else sum(steps)  # type: ignore[arg-type]
     return None
 
 
@@ -149,8 +149,8 @@ def _predicate_hops(predicate: Node) -> int | None:
     if isinstance(predicate, rdflib.URIRef):
         return 1
     if isinstance(predicate, SequencePath):
-        steps = [_predicate_hops(p) for p in predicate.args]
-        return None if any(s is None for s in steps) else sum(steps)  # type: ignore[misc]
+        steps = [_predicate_hops(p) for p in predicate.args]  # type: ignore[arg-type]
+        return None if any(s is None for s in steps) else sum(steps)  # type: ignore[arg-type]
     return None
 
 
@@ -160,11 +160,11 @@ def parsed(text: str, prefixes: tuple[tuple[str, str], ...]) -> Query:
     return prepareQuery(text, initNs=dict(prefixes))
 
 
-def sparql_triples(node: object) -> Iterator[tuple]:  # type: ignore[type-arg]
+def sparql_triples(node: object) -> Iterator[tuple]:
     """Every triple pattern of a parsed SPARQL query's algebra (in filters and subqueries too)."""
     if isinstance(node, CompValue):
         if node.name == "BGP":
-            yield from node.get("triples", [])
+            yield from node.get("triples", [])  # type: ignore[arg-type]
         for value in node.values():
             yield from sparql_triples(value)
     elif isinstance(node, (list, tuple)) and not (len(node) == 3 and all(isinstance(t, Node) for t in node)):
