@@ -223,3 +223,9 @@ def test_several_prizes_listed_in_one_sentence(extractor: Extractor) -> None:
                        "nền tảng chợ nông sản AgriMart của Hợp tác xã Ea Tu.")
     assert awards(x) == [("Giải thưởng Nông nghiệp số Tây Nguyên 2025", "ứng dụng quản lý vườn cà phê CafeNote"),
                          ("Giải thưởng Nông nghiệp số Tây Nguyên 2025", "nền tảng chợ nông sản AgriMart")]
+
+
+def test_a_resolution_header_sets_goals_for_the_province_the_article_is_about(extractor: Extractor) -> None:
+    x = run(extractor, "Tỉnh ủy Cao Bằng ban hành nghị quyết về chuyển đổi số.\n\nNghị quyết đặt mục tiêu đến năm 2030:\n\n"
+                       "- kinh tế số đạt 20% GRDP;\n\n- 100% cửa khẩu vận hành theo mô hình cửa khẩu số.")
+    assert [(s, y) for s, y, _ in targets(x)] == [("Cao Bằng", 2030), ("Cao Bằng", 2030)]

@@ -67,7 +67,9 @@ def extract_targets(article: Article, mentions: list[Found], country: str | None
         header = _PLAN_HEADER.search(text)
         if header:
             found = [f for f in mentions if sentence.span.start <= f.start < sentence.span.end]
-            subject = _subject(found, text, text, main, country, party=party, at=sentence.span.start)
+            named = [f for f in found if f.family in ("Place", "Organization") and not iris.is_home_country(f.iri)]
+            subject = (_subject(found, text, text, main, country, party=party, at=sentence.span.start) if named
+                       else party or main or country)  # "Nghị quyết đặt mục tiêu đến năm 2030:" in a province's news
             plan = (int(header.group("year")), subject)
             if not text[header.end():].strip(" .;"):
                 continue  # the header alone: its goals are the bullets after it
