@@ -121,7 +121,7 @@ def stages(folder: Path, cache: Path, k: int, workers_note: str) -> dict[str, fl
     from dtkg.settings import DEFAULT_BASE
     from dtkg.validate import Validator, validate_article
 
-    sources = discover([folder])[0]
+    sources = list(discover([folder]).sources)
     sample = sources[:: max(1, len(sources) // k)][:k]
     extractor, mapper, validator = Extractor(base=DEFAULT_BASE), Mapper(), Validator()
     builder = f"dtkg {__version__} (model {resources.model_fingerprint()})"
