@@ -657,3 +657,46 @@ def test_a_rebuild_after_one_change_reports_exactly_what_a_cold_build_does(tmp_p
     assert warm.validation.per_graph == cold.validation.per_graph
     assert (tmp_path / "warm" / "kg.nq.validation.txt").read_text(encoding="utf-8").replace("/warm/", "/") == \
         (tmp_path / "cold" / "kg.nq.validation.txt").read_text(encoding="utf-8").replace("/cold/", "/")
+
+
+def test_too_many_changes_to_track_mean_a_full_recheck_that_equals_a_cold_run(
+        clean: Path, tmp_path: Path, cross_validator: Validator, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dtkg.validate.cross as cross_module
+
+    state = tmp_path / "state"
+    before = _slots(load(clean), cross_validator)
+    _cross_run(cross_validator, before, state)
+    path, _broken = _corrupt(clean, unknown_concept, tmp_path)
+    after = _slots(load(path), cross_validator)
+    after.pop(sorted(after)[0])  # and one graph gone
+    monkeypatch.setattr(cross_module, "_BUFFER_BYTES", 10)  # any change is too much to hold
+    full, stats = _cross_run(cross_validator, after, state)
+    cold, _ = _cross_run(cross_validator, after, None)
+    _assert_same(full, cold)
+    assert stats.mode == "full" and stats.rechecked > 50
+    monkeypatch.setattr(cross_module, "_BUFFER_BYTES", 64 * 2**20)
+    again, stats = _cross_run(cross_validator, before, state)  # the state the full run left is sound
+    _assert_same(again, _cross_run(cross_validator, before, None)[0])
+    assert stats.mode == "incremental"
+
+
+def test_shapes_whose_reach_is_unknown_are_checked_in_full_every_time(clean: Path, tmp_path: Path) -> None:
+    """A cross-article shape with an inverse path: no reach, so every run rechecks all, and agrees with a cold one."""
+    shapes = tmp_path / "shapes"
+    shutil.copytree(resources.shapes_dir(), shapes)
+    (shapes / "zz-inverse.ttl").write_text("""
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dtkg: <https://w3id.org/dtkg/ontology#> .
+@prefix schema: <https://schema.org/> . @prefix ex: <http://example.org/shapes#> .
+ex:NamedByAnArticle a sh:NodeShape ; dtkg:crossArticle true ; sh:targetClass schema:Person ;
+    sh:property [ sh:path [ sh:inversePath dtkg:rank ] ; sh:maxCount 0 ; sh:severity sh:Info ;
+                  sh:message "x"@en , "x"@vi ] .
+""", encoding="utf-8")
+    validator = Validator(shapes)
+    assert validator.cross_reach is None
+    state = tmp_path / "state"
+    slots = _slots(load(clean), validator)
+    _cross_run(validator, slots, state)
+    slots.pop(sorted(slots)[0])
+    again, stats = _cross_run(validator, slots, state)
+    _assert_same(again, _cross_run(validator, slots, None)[0])
+    assert stats.mode == "full"
