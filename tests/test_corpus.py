@@ -2,13 +2,15 @@
 
 A gold file (``tests/<set>/gold.json``) names its articles by file name; an article in a
 JSON Lines file is named, as the scorer names it, by the last part of its URL or, without
-a URL, by ``<file>.jsonl#<id>``. Every annotated article must exist, every article must
-have gold, and every quote snippet and at least one keyword of every target must stand in
-the article text (compared as the scorer compares: NFC, case and whitespace folded).
+a URL, by ``<file>.jsonl#<id>``; a saved ``.html`` page by its file name, read as its text
+with the tags stripped. Every annotated article must exist, every article must have gold,
+and every quote snippet and at least one keyword of every target must stand in the article
+text (compared as the scorer compares: NFC, case and whitespace folded).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -18,14 +20,20 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 GOLD_FILES = sorted(TESTS.glob("*/gold.json"))
-ARTICLE_SUFFIXES = {".txt", ".jsonl"}
+ARTICLE_SUFFIXES = {".txt", ".jsonl", ".html"}
 # Sets whose size is fixed here; a new set is checked all the same and only needs articles.
-KNOWN_SIZES = {"dev": 10, "heldout": 8, "field-dev": 30, "field-heldout": 20}
+KNOWN_SIZES = {"dev": 10, "heldout": 8, "field-dev": 30, "field-heldout": 20, "field-heldout-2": 12}
 
 
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     return re.sub(r"[\s\u00a0]+", " ", text)
+
+
+def _html_text(markup: str) -> str:
+    """The text a reader sees in a saved page: scripts, styles and tags dropped, entities decoded."""
+    markup = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", " ", markup, flags=re.DOTALL | re.IGNORECASE)
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
 def _sources(folder: Path) -> dict[str, str]:
@@ -34,6 +42,8 @@ def _sources(folder: Path) -> dict[str, str]:
     for path in sorted(folder.iterdir()):
         if path.suffix == ".txt":
             found[path.name] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".html":
+            found[path.name] = _html_text(path.read_text(encoding="utf-8"))
         elif path.suffix == ".jsonl":
             lines = path.read_text(encoding="utf-8").splitlines()
             for number, line in enumerate(lines, start=1):

@@ -15,7 +15,8 @@ from dtkg.model import Evidence, Extraction
 from conftest import BASE, ROOT
 
 SETS = [ROOT / "examples" / "articles", ROOT / "tests" / "dev" / "articles", ROOT / "tests" / "heldout" / "articles",
-        ROOT / "tests" / "field-dev" / "articles", ROOT / "tests" / "field-heldout" / "articles"]
+        ROOT / "tests" / "field-dev" / "articles", ROOT / "tests" / "field-heldout" / "articles",
+        ROOT / "tests" / "field-heldout-2" / "articles"]
 
 
 def _evidence(x: Extraction) -> list[Evidence]:
