@@ -21,6 +21,7 @@ from servers import OxigraphServer, VirtuosoServer, free_port, oxigraph_server, 
 from dtkg import cli, iris
 from dtkg.errors import PublishError, UsageError
 from dtkg.publish import DEFAULT_GRAPH, OXIGRAPH, VIRTUOSO, Credentials, PublishReport, PublishSettings, StoreKind, publish
+from dtkg.publish.record import record_digest
 from dtkg.store import load_dataset
 
 pytestmark = pytest.mark.server
@@ -40,6 +41,7 @@ RECORD = iris.publication_graph(BASE)
 SAMPLE_TRIPLES = {G_VIETTEL: 13, G_VNPT: 11, G_META: 7}
 DIGEST = "https://w3id.org/dtkg/ontology#graphDigest"
 TRIPLES = "http://rdfs.org/ns/void#triples"
+RECORD_DIGEST = "https://w3id.org/dtkg/ontology#recordDigest"
 FOREIGN = "http://example.org/other/graph"
 
 
@@ -118,7 +120,7 @@ def all_server_quads(store: Store | OxigraphServer) -> set[ox.Quad]:
 
 def record(store: Store | OxigraphServer) -> dict[str, tuple[str, int]]:
     """The publication record on the store: graph → (digest, triples)."""
-    quads = [q for q in all_server_quads(store) if q.graph_name == ox.NamedNode(RECORD)]
+    quads = [q for q in all_server_quads(store) if q.graph_name == ox.NamedNode(RECORD) and q.predicate.value != RECORD_DIGEST]
     digests = {q.subject.value: q.object.value for q in quads if q.predicate.value == DIGEST}
     counts = {q.subject.value: int(q.object.value) for q in quads if q.predicate.value == TRIPLES}
     assert set(digests) == set(counts) and len(quads) == 2 * len(digests)
@@ -156,6 +158,12 @@ def test_a_first_publish_sends_every_graph_and_records_it(store: Store) -> None:
     assert {g: n for g, (_, n) in recorded.items()} == SAMPLE_TRIPLES
     assert all(len(digest) == 64 and int(digest, 16) >= 0 for digest, _ in recorded.values())
     assert len({digest for digest, _ in recorded.values()}) == 3
+    assert record_digests(store) == [record_digest({g: d for g, (d, _) in recorded.items()})]
+
+
+def record_digests(store: Store | OxigraphServer) -> list[str]:
+    """The record's own digest(s): one after a run that left the store matching its dataset."""
+    return [q.object.value for q in all_server_quads(store) if q.predicate.value == RECORD_DIGEST]
 
 
 def test_publishing_the_same_dataset_again_sends_nothing_and_says_so(store: Store) -> None:
@@ -230,6 +238,7 @@ def test_without_prune_a_dropped_graph_stays_and_the_report_says_so(store: Store
     assert dict(report.sent) == {} and report.pruned == () and report.stale == (G_VIETTEL,)
     assert "1 graph(s) published earlier are no longer in the dataset; --prune removes them" in report.summary()
     assert server_quads(store) == dataset_quads(SAMPLE)
+    assert record_digests(store) == []  # the record does not match the dataset: the next run reads it all
 
 
 def test_prune_removes_only_graphs_dtkg_published_that_the_dataset_no_longer_has(store: Store) -> None:
@@ -241,6 +250,7 @@ def test_prune_removes_only_graphs_dtkg_published_that_the_dataset_no_longer_has
     assert report.pruned == (G_VIETTEL,) and report.stale == () and dict(report.sent) == {}
     assert server_quads(store) == dataset_quads(PRUNED) | foreign
     assert set(record(store)) == {G_VNPT, G_META}
+    assert record_digests(store) == [record_digest({g: d for g, (d, _) in record(store).items()})]
     again = publish(PRUNED, store.settings(prune=True))
     assert again.pruned == () and dict(again.sent) == {}
 

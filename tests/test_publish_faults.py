@@ -56,8 +56,9 @@ class Target:
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     if request.param == "virtuoso":
         server: VirtuosoServer = request.getfixturevalue("virtuoso")
-        yield Target("virtuoso", "/sparql", ("/sparql-auth",), server.base_url, Credentials(secret=server.password, user=server.user),
-                     VIRTUOSO, server.kill, server.start, lambda: virtuoso_quads(server, server.graphs() - server.own_graphs))
+        yield Target("virtuoso", "/sparql", ("/sparql-auth", "/sparql-graph-crud-auth"), server.base_url,
+                     Credentials(secret=server.password, user=server.user), dataclasses.replace(VIRTUOSO, bulk_triples=400),
+                     server.kill, server.start, lambda: virtuoso_quads(server, server.graphs() - server.own_graphs))
         return
     location = tmp_path / "oxigraph"
     state: dict[str, OxigraphServer] = {"server": start_oxigraph(location)}
@@ -122,7 +123,10 @@ def test_a_store_killed_mid_publish_holds_each_graph_old_or_new_and_a_rerun_comp
     old_graphs, new_graphs = by_graph(set(load_dataset(old))), by_graph(set(load_dataset(new)))
     assert len(new_graphs) == 12 and sum(new_graphs[g] != old_graphs.get(g) for g in new_graphs) == 10
 
-    with FaultProxy(target.base_url, write_paths=target.write_paths, kill_at_write=6, kill=target.kill) as proxy:
+    # Oxigraph: two checks, two bulk loads, then the kill during the second replacement; Virtuoso: a digest
+    # challenge, one check, a first batch (marks, PUT, move), then the kill during the second batch's move.
+    kill_at = {"oxigraph": 6, "virtuoso": 8}[target.kind]
+    with FaultProxy(target.base_url, write_paths=target.write_paths, kill_at_write=kill_at, kill=target.kill) as proxy:
         report = publish(new, target.settings(proxy.base_url, retries=2, backoff=0.05))
 
     assert any(entry.status is None for entry in proxy.log), "the store never died"
@@ -158,7 +162,9 @@ def test_a_run_killed_while_staging_a_large_graph_leaves_it_old_and_the_next_run
     vnpt = f"{BASE}graph/article/vnpt-bac-ninh"
     assert publish(old, target.settings()).ok
     tiny = dataclasses.replace(target.profile, request_triples=3, block_triples=2)
-    kill_at = 5  # the second chunk (Oxigraph: two checks first; Virtuoso: a digest challenge and one check)
+    # Oxigraph: two checks, the stage marked and its first chunk, then the kill during the second;
+    # Virtuoso: a digest challenge, one check, the stage marked, then the kill during its PUT.
+    kill_at = {"oxigraph": 5, "virtuoso": 4}[target.kind]
     with FaultProxy(target.base_url, write_paths=target.write_paths, kill_at_write=kill_at, kill=target.kill) as proxy:
         report = publish(new, dataclasses.replace(target.settings(proxy.base_url, retries=1, backoff=0.05), store_kind=tiny))
     assert report.stopped is not None and dict(report.sent) == {} and report.not_attempted == (vnpt,)
@@ -167,7 +173,7 @@ def test_a_run_killed_while_staging_a_large_graph_leaves_it_old_and_the_next_run
     quads = target.read()
     stage = iris.staging_graph(BASE, vnpt)
     assert by_graph(quads)[vnpt] == by_graph(set(load_dataset(old)))[vnpt]
-    assert stage in by_graph(quads)
+    assert target.kind == "virtuoso" or stage in by_graph(quads)  # a PUT cut short may have left nothing
     assert any(q.subject.value == stage and q.predicate.value.endswith("stagedFor") for q in quads)
 
     again = publish(new, target.settings())
@@ -194,9 +200,9 @@ def test_500s_now_and_then_are_retried_with_growing_waits(target: Target, sample
     assert report.ok and len(report.sent) == 10, report.summary()
     assert len(proxy.injected) >= 3 and report.retries == len(proxy.injected)
     assert f"{report.retries} request(s) retried" in report.summary()[0]
-    for failed in proxy.injected:
-        retry = proxy.log[proxy.log.index(failed) + 1]
-        assert (retry.method, retry.path) == (failed.method, failed.path)
+    for failed in proxy.injected:  # sent again after a wait (a lost move is first checked against the staging marks)
+        after = proxy.log[proxy.log.index(failed) + 1 :]
+        retry = next(entry for entry in after if (entry.method, entry.path) == (failed.method, failed.path))
         assert retry.at - failed.at >= 0.09
     quads = target.read()
     assert {q for q in quads if q.graph_name.value != RECORD} == set(load_dataset(dataset))

@@ -220,14 +220,14 @@ def test_settings_refuse_what_cannot_work(options: dict[str, object], message: s
         (OXIGRAPH, "https://h/kg/query", False, "https://h/kg/update", "https://h/kg/store"),
         (FUSEKI, "http://h:3030/ds/sparql", False, "http://h:3030/ds/update", "http://h:3030/ds/data"),
         (FUSEKI, "http://h:3030/ds", False, "http://h:3030/ds/update", "http://h:3030/ds/data"),
-        (VIRTUOSO, "http://h:8890/sparql", False, "http://h:8890/sparql", None),
-        (VIRTUOSO, "http://h:8890/sparql", True, "http://h:8890/sparql-auth", None),
+        (VIRTUOSO, "http://h:8890/sparql", False, "http://h:8890/sparql", "http://h:8890/sparql-graph-crud"),
+        (VIRTUOSO, "http://h:8890/sparql", True, "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth"),
         (GENERIC, "http://h/sparql", True, None, None),
     ],
 )
 def test_profiles_derive_the_write_urls(profile, endpoint, authenticated, update, graph_store) -> None:  # type: ignore[no-untyped-def]
     assert profile.update_url(endpoint, authenticated=authenticated) == update
-    assert profile.graph_store_url(endpoint) == graph_store
+    assert profile.graph_store_url(endpoint, authenticated=authenticated) == graph_store
 
 
 def test_profiles_are_found_by_name_with_their_auth_scheme() -> None:
@@ -255,6 +255,7 @@ def test_the_store_is_detected_from_its_server_header_or_path(server: str, endpo
 def test_virtuoso_sql_errors_are_final_but_deadlocks_are_retried() -> None:
     assert not VIRTUOSO.retry_worthy(500, "Virtuoso 37000 Error SP030: SPARQL compiler, line 4992: memory exhausted")
     assert VIRTUOSO.retry_worthy(500, "Virtuoso 40001 Error SR172: Transaction deadlocked")
+    assert not VIRTUOSO.retry_worthy(500, "SPARQL Graph Protocol request failed HTTP/1.1 500 Request Failed Error 22023 The PUT request")
     assert OXIGRAPH.retry_worthy(503, "busy") and not OXIGRAPH.retry_worthy(400, "bad")
 
 
@@ -361,13 +362,16 @@ def test_a_refused_password_is_a_clear_error_that_never_shows_the_password(recor
     assert "mật-khẩu-bí-mật" not in out + err
 
 
-def test_virtuoso_is_written_through_its_authenticated_url_with_digest(recorder) -> None:  # type: ignore[no-untyped-def]
+def test_virtuoso_is_written_through_its_authenticated_urls_with_digest(recorder) -> None:  # type: ignore[no-untyped-def]
     challenge = 'Digest realm="SPARQL", nonce="4b0c3f", qop="auth", algorithm=MD5'
     base, requests = recorder(_store_answer(lambda h: h.get("authorization", "").startswith('Digest username="dba"'), challenge))
     report = publish(SAMPLE, PublishSettings(endpoint=f"{base}/sparql", credentials=Credentials(secret="dba", user="dba"), index_cache=False))
-    assert report.ok and report.store == "virtuoso" and report.update_url == f"{base}/sparql-auth"
-    writes = [(p, h.get("authorization", "")[:6], h["content-type"]) for m, p, h, _ in requests if m == "POST" and p == "/sparql-auth"]
-    assert len(writes) == 2 and {(w[1], w[2]) for w in writes} == {("Digest", "application/x-www-form-urlencoded")}
+    assert report.ok and report.store == "virtuoso"
+    assert (report.update_url, report.graph_store_url) == (f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth")
+    updates = [(h.get("authorization", "")[:6], h["content-type"]) for m, p, h, _ in requests if m == "POST" and p == "/sparql-auth"]
+    assert len(updates) == 4 and set(updates) == {("Digest", "application/x-www-form-urlencoded")}  # check, marks, moves, record digest
+    puts = [(p.split("?")[0], h.get("authorization", "")[:6], h["content-type"]) for m, p, h, _ in requests if m == "PUT"]
+    assert puts == [("/sparql-graph-crud-auth", "Digest", "text/turtle")] * 3
     assert requests[1][2].get("authorization") is None and requests[2][2]["authorization"].startswith("Digest")
 
 

@@ -12,7 +12,7 @@ from dtkg.publish import sparql
 from dtkg.publish.dataset import DatasetIndex, index_dataset
 from dtkg.publish.options import PublishSettings
 from dtkg.publish.profiles import GENERIC, StoreKind, StoreProfile, detect_profile, profile_named
-from dtkg.publish.record import Plan, Record, make_plan, read_record
+from dtkg.publish.record import Plan, Record, make_plan, read_record, record_digest
 from dtkg.publish.report import PublishReport
 from dtkg.publish.transport import Connection, StoreRefused, public_url
 from dtkg.publish.verify import read_back
@@ -44,7 +44,7 @@ def _run(index: DatasetIndex, settings: PublishSettings, connection: Connection,
     profile = _profile(connection, settings)
     connection.use(profile)
     urls = _urls(settings, profile)
-    record = read_record(connection, settings.endpoint, index.base)
+    record = read_record(connection, settings.endpoint, index.base, expected={e.graph: e.digest for e in index.graphs})
     _check_names(index, record)
     plan = make_plan(index, record)
     if settings.dry_run:
@@ -60,6 +60,7 @@ def _run(index: DatasetIndex, settings: PublishSettings, connection: Connection,
     if settings.verify and writer.stopped is None:
         verified, failures = read_back(connection, settings.endpoint, index, list(sent))
         writer.failed += failures
+    _remember_record(connection, urls, record, writer, index)
     return _report(
         settings,
         profile,
@@ -92,12 +93,7 @@ def _urls(settings: PublishSettings, profile: StoreProfile) -> Urls:
             f"no URL to write to: dtkg does not know where a {profile.kind.value} store at {public_url(settings.endpoint)} takes updates",
             fix="give --update URL (the store's SPARQL Update endpoint), or --store-kind oxigraph|virtuoso|fuseki if it is one of those",
         )
-    if settings.graph_store is not None and profile.kind is StoreKind.VIRTUOSO:
-        raise UsageError(
-            "Virtuoso's graph store takes one graph per request, so dtkg writes to Virtuoso with SPARQL Update only",
-            fix="drop --graph-store",
-        )
-    graph_store = settings.graph_store or profile.graph_store_url(settings.endpoint)
+    graph_store = settings.graph_store or profile.graph_store_url(settings.endpoint, authenticated=authenticated)
     return Urls(update=update, graph_store=graph_store)
 
 
@@ -110,13 +106,33 @@ def _check_names(index: DatasetIndex, record: Record) -> None:
 
 
 def _check_writes(connection: Connection, urls: Urls, record: Record) -> None:
-    """Send a write that changes nothing to each write URL, so a wrong URL or password fails first."""
+    """Before anything is sent, a first write to each write URL, so a wrong URL or password fails first.
+
+    The update removes the record's own digest (written again at the end if the run leaves
+    the record matching the dataset); the graph store gets an empty N-Quads document.
+    """
     try:
-        connection.update(urls.update, sparql.render("check_write.rq", record=sparql.iri(record.graph)))
-        if urls.graph_store is not None:
+        connection.update(urls.update, sparql.render("forget_record_digest.rq", record=sparql.iri(record.graph)))
+        if urls.graph_store is not None and connection.profile.bulk:
             connection.post_nquads(urls.graph_store, b"")
     except StoreRefused as refused:
         raise PublishError(f"cannot write to the store: {refused.message}", fix=refused.fix) from None
+
+
+def _remember_record(connection: Connection, urls: Urls, record: Record, writer: Writer, index: DatasetIndex) -> None:
+    """When the run left the record matching the dataset exactly, write the record's digest last."""
+    if writer.stopped is not None or writer.failed:
+        return
+    expected = {entry.graph: entry.digest for entry in index.graphs}
+    digests = {**record.digests, **{graph: expected[graph] for graph in writer.sent}}
+    for graph in writer.pruned:
+        digests.pop(graph, None)
+    if digests == expected:
+        text = sparql.render("remember_record_digest.rq", record=sparql.iri(record.graph), digest=sparql.text(record_digest(digests)))
+        try:
+            connection.update(urls.update, text)
+        except PublishError:
+            pass  # only a lost speed-up: the next run reads the whole record
 
 
 def _report(settings: PublishSettings, profile: StoreProfile, urls: Urls, plan: Plan, **outcome: object) -> PublishReport:

@@ -25,6 +25,7 @@ from dtkg.publish.options import Credentials
 from dtkg.publish.profiles import AuthScheme, StoreProfile
 
 NQUADS = "application/n-quads"
+NTRIPLES = "application/n-triples"
 SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
 SPARQL_JSON = "application/sparql-results+json"
 NTRIPLES_ACCEPT = "application/n-triples, text/plain;q=0.9"
@@ -128,20 +129,27 @@ class Connection:
         """The N-Triples answer of a CONSTRUCT query."""
         return self.request("POST", url, data={"query": query}, headers={"accept": NTRIPLES_ACCEPT}).content
 
-    def update(self, url: str, text: str) -> None:
-        """Send one SPARQL Update request (form-encoded where the profile says so)."""
+    def update(self, url: str, text: str, *, retry: bool = True) -> None:
+        """Send one SPARQL Update request (form-encoded where the profile says so); ``retry`` False: once."""
         if self.profile.update_as_form:
-            self.request("POST", url, data={"update": text})
+            self.request("POST", url, retry=retry, data={"update": text})
         else:
-            self.request("POST", url, content=text.encode("utf-8"), headers={"content-type": SPARQL_UPDATE})
+            self.request("POST", url, retry=retry, content=text.encode("utf-8"), headers={"content-type": SPARQL_UPDATE})
+
+    def put_graph(self, url: str, graph: str, ntriples: bytes) -> None:
+        """Replace one graph with an N-Triples document through the graph store URL."""
+        target = str(httpx.URL(url).copy_merge_params({self.profile.graph_param: graph}))
+        body = self.profile.graph_put_prologue + ntriples
+        self.request("PUT", target, content=body, headers={"content-type": self.profile.graph_put_type})
 
     def post_nquads(self, url: str, body: bytes) -> None:
         """Add an N-Quads document to the store through its graph store URL."""
         target = str(httpx.URL(url).copy_merge_params({self.profile.bulk_query: ""})) if self.profile.bulk_query else url
         self.request("POST", target, content=body, headers={"content-type": NQUADS})
 
-    def request(self, method: str, url: str, *, accept_any: bool = False, **kwargs: Any) -> httpx.Response:
-        """One request, retried with growing waits after a 5xx or a dropped connection."""
+    def request(self, method: str, url: str, *, accept_any: bool = False, retry: bool = True, **kwargs: Any) -> httpx.Response:
+        """One request, retried with growing waits after a 5xx or a dropped connection (unless not ``retry``)."""
+        retries = self.retries if retry else 0
         attempt = 0
         while True:
             try:
@@ -149,16 +157,16 @@ class Connection:
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
                 raise PublishError(f"cannot send to {public_url(url)}: {self.clean(str(exc))}", fix="check the URL") from None
             except httpx.TransportError as exc:
-                if attempt >= self.retries:
+                if attempt >= retries:
                     raise self._unreachable(url, exc) from None
-                self._wait(attempt, None)
+                self.pause(attempt)
             else:
                 if accept_any or response.is_success:
                     return response
                 text = self.clean(response.text)
-                if attempt >= self.retries or not self.profile.retry_worthy(response.status_code, text):
+                if attempt >= retries or not self.profile.retry_worthy(response.status_code, text):
                     raise self._refused(method, url, response, text)
-                self._wait(attempt, response.headers.get("retry-after"))
+                self.pause(attempt, response.headers.get("retry-after"))
             attempt += 1
 
     # --- errors ----------------------------------------------------------------------------
@@ -169,7 +177,8 @@ class Connection:
             text = text.replace(self.credentials.secret, "***")
         return text
 
-    def _wait(self, attempt: int, retry_after: str | None) -> None:
+    def pause(self, attempt: int, retry_after: str | None = None) -> None:
+        """Wait before attempt ``attempt + 1``: ``backoff`` seconds doubled each time (or as the store asks)."""
         self.retried += 1
         delay = min(MAX_WAIT, self.backoff * (2**attempt))
         if retry_after and retry_after.isdigit():

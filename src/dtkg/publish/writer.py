@@ -1,10 +1,13 @@
 """Sending graphs to the store, each request all-or-nothing, the record updated in the same request.
 
-Three routes, chosen per graph:
+Four routes, chosen per store and graph:
 
 - *bulk*: graphs the store does not hold yet go as one N-Quads document per batch to the
   graph store (Oxigraph loads it with its bulk loader, committed as a whole), their record
   lines in the same document;
+- *put and move* (Virtuoso): each graph of a batch goes by a Graph Store PUT into its
+  staging graph, marked as such in the record, then one update request moves them all in
+  place and records them (sent again, if its answer is lost, only for graphs still marked);
 - *replace*: a graph the store holds goes in one SPARQL Update request (forget its record,
   drop it, insert it in blocks the store accepts, record it), several graphs per request;
 - *staged*: a graph too large for one request goes in chunks into a staging graph, then one
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from dtkg import iris
 from dtkg.publish import sparql
 from dtkg.publish.dataset import DatasetIndex, GraphEntry, batches, ntriples
-from dtkg.publish.record import Record
+from dtkg.publish.record import Record, read_staging
 from dtkg.publish.report import DEFAULT_GRAPH, GraphFailure
 from dtkg.publish.transport import Connection, StoreRefused, StoreUnreachable
 
@@ -64,13 +67,18 @@ class Writer:
     def send(self, entries: tuple[GraphEntry, ...], *, recorded: frozenset[str]) -> None:
         """Send every entry by its route; stop early (listing the rest) if the store goes away."""
         profile = self.connection.profile
+        todo = list(entries)
         if not profile.default_graph:
-            self.failed += [_no_default_graph(profile.kind.value) for e in entries if e.is_default]
-            entries = tuple(e for e in entries if not e.is_default)
-        large = [e for e in entries if e.triples > profile.request_triples and not e.is_default and not e.has_blank_nodes]
-        rest = [e for e in entries if e not in set(large)]
+            self.failed += [_no_default_graph(profile.kind.value) for e in todo if e.is_default]
+            todo = [e for e in todo if not e.is_default]
         try:
-            fresh = self._fresh(rest, recorded) if self.urls.graph_store else set()
+            if profile.graph_put and self.urls.graph_store:
+                for batch in batches([e for e in todo if not e.is_default], max_triples=profile.bulk_triples):
+                    self._attempt(batch, self._put_and_move)
+                todo = [e for e in todo if e.is_default]
+            large = [e for e in todo if e.triples > profile.request_triples and not e.is_default and not e.has_blank_nodes]
+            rest = [e for e in todo if e not in set(large)]
+            fresh = self._fresh(rest, recorded) if self.urls.graph_store and profile.bulk else set()
             for batch in batches([e for e in rest if e.graph in fresh], max_triples=profile.bulk_triples):
                 self._attempt(batch, self._bulk)
             for batch in batches([e for e in rest if e.graph not in fresh], max_triples=profile.request_triples):
@@ -151,6 +159,43 @@ class Writer:
             self.connection.update(self.urls.update, sparql.request(_inserts(stage, chunk, profile.block_triples)))
         swap = sparql.render("stage_swap.rq", **terms, digest=sparql.text(entry.digest), triples=sparql.integer(entry.triples))
         self.connection.update(self.urls.update, swap)
+
+    def _put_and_move(self, batch: list[GraphEntry]) -> None:
+        """Mark staging graphs, PUT each graph into its own, then move them all in place in one request."""
+        assert self.urls.graph_store is not None
+        profile = self.connection.profile
+        record = sparql.iri(self.record.graph)
+        stages = {e.graph: iris.staging_graph(self.record.base, e.graph) for e in batch}
+        marks = "".join(sparql.render("stage_mark.nt", stage=sparql.iri(stages[e.graph]), graph=sparql.iri(e.graph)) for e in batch)
+        self.connection.update(self.urls.update, sparql.render("stage_marks.rq", record=record, marks=marks.rstrip("\n")))
+        for entry in batch:
+            lines = ntriples(entry, self.index.read(entry), decimal_point=profile.decimal_point)
+            self.connection.put_graph(self.urls.graph_store, stages[entry.graph], b"\n".join(lines) + b"\n")
+        self._move(batch, stages)
+
+    def _move(self, batch: list[GraphEntry], stages: dict[str, str]) -> None:
+        """Send the moves once; if the answer is lost, again for the graphs still marked as staged."""
+        pending = batch
+        for attempt in range(self.connection.retries + 1):
+            operations = [
+                sparql.render(
+                    "stage_move.rq", stage=sparql.iri(stages[e.graph]), graph=sparql.iri(e.graph), record=sparql.iri(self.record.graph),
+                    digest=sparql.text(e.digest), triples=sparql.integer(e.triples),
+                )
+                for e in pending
+            ]
+            try:
+                self.connection.update(self.urls.update, sparql.request(operations), retry=False)
+                return
+            except (StoreRefused, StoreUnreachable) as exc:
+                lost = isinstance(exc, StoreUnreachable) or self.connection.profile.retry_worthy(exc.status, exc.store_message)
+                if not lost or attempt == self.connection.retries:
+                    raise
+            self.connection.pause(attempt)
+            marked = {stage for stage, _ in read_staging(self.connection, self.endpoint, self.record.graph)}
+            pending = [e for e in pending if stages[e.graph] in marked]
+            if not pending:
+                return
 
     # --- pruning ---------------------------------------------------------------------------
 
