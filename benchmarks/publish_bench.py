@@ -113,11 +113,15 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, st
     return wall, (done.stdout.strip().splitlines() or [""])[0]
 
 
-def publish_runs(dataset: Path, endpoint: str, extra: list[str], env: dict[str, str] | None = None) -> dict[str, tuple[float, str]]:
+def publish_runs(
+    dataset: Path, endpoint: str, extra: list[str], env: dict[str, str] | None = None, store: Path | None = None
+) -> dict[str, tuple[float, str]]:
     """First publish (no index kept yet), republish unchanged, one article changed."""
     dtkg = [sys.executable, "-m", "dtkg", "publish", str(dataset), "--endpoint", endpoint, *extra]
     shutil.rmtree(dataset.parent / ".dtkg-cache", ignore_errors=True)
     runs = {"first publish": timed(dtkg, env), "republish, unchanged": timed(dtkg, env)}
+    if store is not None:
+        print(f"published store after the republish (server running): {du(store):.0f} MiB")
     change_one(dataset)
     runs["one article changed"] = timed(dtkg, env)
     return runs
@@ -130,14 +134,14 @@ def oxigraph_part(dataset: Path, work: Path) -> None:
     print(f"reference: oxigraph load: {load_wall:.1f} s, store {du(loaded):.0f} MiB")
     server = start_oxigraph(work / "published")
     try:
-        runs = publish_runs(dataset, server.query_url, [])
+        runs = publish_runs(dataset, server.query_url, [], store=work / "published")
     finally:
         stop(server.process)
     for label, (wall, line) in runs.items():
         ratio = f", {wall / load_wall:.2f}× the load" if label == "first publish" else ""
         print(f"oxigraph {label}: {wall:.2f} s{ratio} — {line}")
     published = work / "published"
-    print(f"sizes as left: loaded {du(loaded):.0f} MiB, published {du(published):.0f} MiB ({du(published) / du(loaded):.2f}×)")
+    print(f"sizes once the server stopped: loaded {du(loaded):.0f} MiB, published {du(published):.0f} MiB ({du(published) / du(loaded):.2f}×)")
     for folder in (loaded, published):
         timed([oxigraph, "optimize", "--location", str(folder)])
     print(f"sizes after oxigraph optimize: loaded {du(loaded):.0f} MiB, published {du(published):.0f} MiB ({du(published) / du(loaded):.2f}×)")
