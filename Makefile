@@ -15,6 +15,7 @@ $(BIN)/dtkg: pyproject.toml
 	touch $(BIN)/dtkg
 
 YASGUI := src/dtkg/serve/static/vendor/yasgui/VERSION
+COMUNICA := .ci/comunica/node_modules/.bin/comunica-sparql
 
 setup: $(BIN)/dtkg $(YASGUI)
 
