@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import find_binary, start_oxigraph, start_virtuoso, stop
+from servers import find_binary, start_oxigraph, start_virtuoso, stop  # noqa: E402 (after the path set-up)
 
-from dtkg.pipeline import build
-from dtkg.settings import Settings
+from dtkg.pipeline import build  # noqa: E402
+from dtkg.settings import Settings  # noqa: E402
 
 TEXT = (b"<https://schema.org/text>", b"<https://schema.org/headline>")
 
